@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'PSSocket.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    GUID                 = '5b0c6d0e-3f7a-4d55-9a7e-2f4c1c2d9a61'
+    Author               = 'The PSSocket developers'
+    CompanyName          = 'PSSocket'
+    Copyright            = '(c) The PSSocket developers. MIT License.'
+    Description          = 'Socket programming on the PowerShell pipeline: TCP clients and servers as session objects that walk through New-Socket, Connect-Socket, Start-SocketListener, Send-SocketData, Receive-SocketData and Close-Socket.'
+    PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('PSSocket.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-Socket'
+        'Connect-Socket'
+        'Start-SocketListener'
+        'Wait-SocketConnection'
+        'Send-SocketData'
+        'Receive-SocketData'
+        'Close-Socket'
+        'Get-Socket'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Socket', 'TCP', 'Network', 'Sockets', 'Client', 'Server', 'Listener', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri = 'https://github.com/pssocket/PSSocket'
+            LicenseUri = 'https://github.com/pssocket/PSSocket/blob/main/LICENSE'
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using PSSocket.Sessions;
+
+namespace PSSocket.Commands
+{
+    /// <summary>Closes a session gracefully, or shuts down only its send side. Closing a closed session does nothing.</summary>
+    [Cmdlet(VerbsCommon.Close, "Socket")]
+    [OutputType(typeof(SocketSession))]
+    public sealed class CloseSocketCommand : SocketCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        [Alias("Listener", "InputObject")]
+        public SocketSession? Session { get; set; }
+
+        /// <summary>Shuts down only the send side (half-close): the peer sees end of stream and can still answer.</summary>
+        [Parameter]
+        [Alias("HalfClose")]
+        public SwitchParameter SendOnly { get; set; }
+
+        /// <summary>Writes the session, with its final state and counters.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            SocketSession session = Session!;
+            bool done = SendOnly ? TryRun(session.ShutdownSend) : TryRun(session.Close);
+            if (done && PassThru)
+            {
+                WriteObject(session);
+            }
+        }
+    }
+}

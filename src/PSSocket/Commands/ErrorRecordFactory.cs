@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using PSSocket.Errors;
+
+namespace PSSocket.Commands
+{
+    /// <summary>Turns the engine's errors into ErrorRecords: the stable id, a fitting category, the target.</summary>
+    internal static class ErrorRecordFactory
+    {
+        private static readonly Dictionary<string, ErrorCategory> Categories = new Dictionary<string, ErrorCategory>
+        {
+            [ErrorIds.NameNotResolved] = ErrorCategory.ObjectNotFound,
+            [ErrorIds.NoAddressForFamily] = ErrorCategory.InvalidArgument,
+            [ErrorIds.ConnectionRefused] = ErrorCategory.ConnectionError,
+            [ErrorIds.ConnectTimedOut] = ErrorCategory.OperationTimeout,
+            [ErrorIds.HostUnreachable] = ErrorCategory.ConnectionError,
+            [ErrorIds.NetworkUnreachable] = ErrorCategory.ConnectionError,
+            [ErrorIds.AddressInUse] = ErrorCategory.ResourceBusy,
+            [ErrorIds.AddressNotAvailable] = ErrorCategory.InvalidArgument,
+            [ErrorIds.AddressFamilyMismatch] = ErrorCategory.InvalidArgument,
+            [ErrorIds.AlreadyConnected] = ErrorCategory.InvalidOperation,
+            [ErrorIds.NotConnected] = ErrorCategory.InvalidOperation,
+            [ErrorIds.NotListening] = ErrorCategory.InvalidOperation,
+            [ErrorIds.SessionClosed] = ErrorCategory.InvalidOperation,
+            [ErrorIds.ReceiveOnListener] = ErrorCategory.InvalidOperation,
+            [ErrorIds.SendOnListener] = ErrorCategory.InvalidOperation,
+            [ErrorIds.SendShutdown] = ErrorCategory.InvalidOperation,
+            [ErrorIds.ReceiveTimedOut] = ErrorCategory.OperationTimeout,
+            [ErrorIds.AcceptTimedOut] = ErrorCategory.OperationTimeout,
+            [ErrorIds.ConnectionReset] = ErrorCategory.ConnectionError,
+            [ErrorIds.ConnectionAborted] = ErrorCategory.ConnectionError,
+            [ErrorIds.EndOfStream] = ErrorCategory.ReadError,
+            [ErrorIds.SendIncomplete] = ErrorCategory.WriteError,
+            [ErrorIds.UnknownEncoding] = ErrorCategory.InvalidArgument,
+            [ErrorIds.UnsupportedData] = ErrorCategory.InvalidType,
+            [ErrorIds.SocketError] = ErrorCategory.ConnectionError,
+        };
+
+        public static ErrorRecord From(SocketSessionException error)
+        {
+            ErrorCategory category = Categories.TryGetValue(error.ErrorId, out ErrorCategory known) ? known : ErrorCategory.NotSpecified;
+            return new ErrorRecord(error, error.ErrorId, category, error.Target);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using System.Text;
+using PSSocket.Sessions;
+
+namespace PSSocket.Commands
+{
+    /// <summary>The socket options shared by the cmdlets that make sessions (and Connect-Socket, which applies them).</summary>
+    public abstract class SessionSettingsCmdlet : SocketCmdlet
+    {
+        /// <summary>Text encoding of the session: utf8 (no BOM, the default), ascii, unicode, utf32, latin1, or a .NET name.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(EncodingCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Encoding { get; set; }
+
+        /// <summary>Disables Nagle's algorithm so small writes leave at once.</summary>
+        [Parameter]
+        public SwitchParameter NoDelay { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int SendBufferSize { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ReceiveBufferSize { get; set; }
+
+        /// <summary>Default receive (and accept) timeout of the session, in milliseconds; -1 waits forever.</summary>
+        [Parameter]
+        [ValidateRange(-1, int.MaxValue)]
+        public int ReceiveTimeout { get; set; }
+
+        /// <summary>Send timeout of the session, in milliseconds; -1 waits forever.</summary>
+        [Parameter]
+        [ValidateRange(-1, int.MaxValue)]
+        public int SendTimeout { get; set; }
+
+        private Encoding? _encoding;
+
+        protected override void BeginProcessing()
+        {
+            if (Encoding != null)
+            {
+                _encoding = ResolveEncoding(Encoding);
+            }
+        }
+
+        /// <summary>Copies the options the user named onto <paramref name="settings"/>; the rest keep their values.</summary>
+        protected void ApplyBoundSettings(SocketSettings settings)
+        {
+            if (_encoding != null)
+            {
+                settings.Encoding = _encoding;
+            }
+
+            if (IsBound(nameof(NoDelay)))
+            {
+                settings.NoDelay = NoDelay.IsPresent;
+            }
+
+            if (IsBound(nameof(SendBufferSize)))
+            {
+                settings.SendBufferSize = SendBufferSize;
+            }
+
+            if (IsBound(nameof(ReceiveBufferSize)))
+            {
+                settings.ReceiveBufferSize = ReceiveBufferSize;
+            }
+
+            if (IsBound(nameof(ReceiveTimeout)))
+            {
+                settings.ReceiveTimeout = ReceiveTimeout;
+            }
+
+            if (IsBound(nameof(SendTimeout)))
+            {
+                settings.SendTimeout = SendTimeout;
+            }
+        }
+    }
+}

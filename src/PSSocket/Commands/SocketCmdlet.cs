@@ -1,0 +1,69 @@
+using System;
+using System.Management.Automation;
+using System.Text;
+using System.Threading;
+using PSSocket.Errors;
+using PSSocket.Hosting;
+using PSSocket.Sessions;
+using PSSocket.Text;
+
+namespace PSSocket.Commands
+{
+    /// <summary>
+    /// What every PSSocket cmdlet shares: a cancellation token that StopProcessing (Ctrl+C) fires, and the
+    /// translation of engine failures into non-terminating ErrorRecords.
+    /// </summary>
+    public abstract class SocketCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        protected CancellationToken StopToken => _stopping.Token;
+
+        internal static SessionRegistry Registry => RunspaceSessions.Current;
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>Runs one engine call; a failure becomes a non-terminating error and false.</summary>
+        protected bool TryRun(Action action)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (SocketSessionException e)
+            {
+                WriteError(ErrorRecordFactory.From(e));
+                return false;
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected void ThrowTerminating(SocketSessionException error) => ThrowTerminatingError(ErrorRecordFactory.From(error));
+
+        /// <summary>Resolves an encoding name, or stops the command with UnknownEncoding.</summary>
+        protected Encoding ResolveEncoding(string name)
+        {
+            try
+            {
+                return EncodingResolver.Resolve(name);
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+                throw;
+            }
+        }
+
+        protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using PSSocket.Sessions;
+
+namespace PSSocket.Commands
+{
+    /// <summary>Waits for connections on a listener and writes each accepted connection as a session.</summary>
+    [Cmdlet(VerbsLifecycle.Wait, "SocketConnection")]
+    [OutputType(typeof(SocketSession))]
+    public sealed class WaitSocketConnectionCommand : SocketCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        [Alias("Session")]
+        public SocketSession? Listener { get; set; }
+
+        /// <summary>How many connections to accept before returning.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Count { get; set; } = 1;
+
+        /// <summary>How long to wait for each connection, in milliseconds; -1 waits forever. Default: the listener's ReceiveTimeout.</summary>
+        [Parameter]
+        [ValidateRange(-1, int.MaxValue)]
+        public int Timeout { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            SocketSession listener = Listener!;
+            int timeout = IsBound(nameof(Timeout)) ? Timeout : listener.ReceiveTimeout;
+            for (int i = 0; i < Count; i++)
+            {
+                SocketSession? accepted = null;
+                if (!TryRun(() => accepted = listener.Accept(timeout, StopToken)))
+                {
+                    return;
+                }
+
+                WriteObject(accepted);
+            }
+        }
+    }
+}

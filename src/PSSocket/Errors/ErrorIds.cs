@@ -1,0 +1,34 @@
+namespace PSSocket.Errors
+{
+    /// <summary>The stable error ids of the module. Scripts and tests match on these, never on message text.</summary>
+    public static class ErrorIds
+    {
+        public const string NameNotResolved = "NameNotResolved";
+        public const string NoAddressForFamily = "NoAddressForFamily";
+        public const string ConnectionRefused = "ConnectionRefused";
+        public const string ConnectTimedOut = "ConnectTimedOut";
+        public const string HostUnreachable = "HostUnreachable";
+        public const string NetworkUnreachable = "NetworkUnreachable";
+        public const string AddressInUse = "AddressInUse";
+        public const string AddressNotAvailable = "AddressNotAvailable";
+        public const string AddressFamilyMismatch = "AddressFamilyMismatch";
+        public const string AlreadyConnected = "AlreadyConnected";
+        public const string NotConnected = "NotConnected";
+        public const string NotListening = "NotListening";
+        public const string SessionClosed = "SessionClosed";
+        public const string ReceiveOnListener = "ReceiveOnListener";
+        public const string SendOnListener = "SendOnListener";
+        public const string SendShutdown = "SendShutdown";
+        public const string ReceiveTimedOut = "ReceiveTimedOut";
+        public const string AcceptTimedOut = "AcceptTimedOut";
+        public const string ConnectionReset = "ConnectionReset";
+        public const string ConnectionAborted = "ConnectionAborted";
+        public const string EndOfStream = "EndOfStream";
+        public const string SendIncomplete = "SendIncomplete";
+        public const string RecordTooLong = "RecordTooLong";
+        public const string UnknownEncoding = "UnknownEncoding";
+        public const string UnsupportedData = "UnsupportedData";
+        public const string EmptyDelimiter = "EmptyDelimiter";
+        public const string SocketError = "SocketError";
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using PSSocket.Errors;
+using PSSocket.Sessions;
+using PSSocket.Text;
+using PSSocket.Threading;
+
+namespace PSSocket.Framing
+{
+    /// <summary>
+    /// Frames a byte stream into the results of the receive modes. A read that times out or is cancelled is
+    /// kept pending and its bytes land in the buffer on the next call, so neither a timeout nor Ctrl+C loses a byte.
+    /// </summary>
+    internal sealed class SessionReceiver
+    {
+        private readonly object _gate = new object();
+        private readonly ReceiveBuffer _buffer = new ReceiveBuffer();
+        private readonly IReceiveSource _source;
+        private readonly SessionCounters _counters;
+        private readonly object _owner;
+        private Task<int>? _pendingRead;
+
+        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner)
+        {
+            _source = source;
+            _counters = counters;
+            _owner = owner;
+        }
+
+        /// <summary>True once the peer has closed its send side.</summary>
+        public bool EndOfStream { get; private set; }
+
+        public int Buffered
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _buffer.Count;
+                }
+            }
+        }
+
+        /// <summary>Whatever is buffered, else whatever arrives first; null at end of stream.</summary>
+        public byte[]? ReceiveAvailable(Encoding? textEncoding, Deadline deadline, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                while (true)
+                {
+                    int count = _buffer.Count;
+                    if (count > 0)
+                    {
+                        int usable = textEncoding == null || EndOfStream
+                            ? count
+                            : TextBoundary.CompleteLength(textEncoding, _buffer.Array, _buffer.Offset, count);
+                        if (usable > 0)
+                        {
+                            return _buffer.Take(usable);
+                        }
+                    }
+
+                    if (!Fill(deadline, cancellationToken))
+                    {
+                        return _buffer.Count > 0 ? _buffer.Take(_buffer.Count) : null;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Exactly <paramref name="count"/> bytes; at end of stream the short remainder stays buffered.</summary>
+        public byte[] ReceiveExactly(int count, Deadline deadline, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                while (_buffer.Count < count)
+                {
+                    if (!Fill(deadline, cancellationToken))
+                    {
+                        throw new SocketSessionException(
+                            ErrorIds.EndOfStream,
+                            $"{_source.Describe()} closed the connection after {_buffer.Count} of the {count} bytes asked for; those bytes stay buffered on the session.",
+                            _owner);
+                    }
+                }
+
+                return _buffer.Take(count);
+            }
+        }
+
+        /// <summary>
+        /// The bytes before the next <paramref name="delimiter"/>, which is consumed but not returned; when
+        /// <paramref name="trailer"/> ends the record it is dropped too (the CR of a CRLF line end). At end of
+        /// stream an unterminated remainder is the last record; null when nothing is left.
+        /// </summary>
+        public byte[]? ReceiveUntil(byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                int searchFrom = 0;
+                while (true)
+                {
+                    int index = _buffer.IndexOf(delimiter, searchFrom);
+                    if (index >= 0)
+                    {
+                        int length = trailer != null && _buffer.EndsWith(trailer, index) ? index - trailer.Length : index;
+                        byte[] record = _buffer.Take(length);
+                        _buffer.Skip(index - length + delimiter.Length);
+                        return record;
+                    }
+
+                    searchFrom = Math.Max(0, _buffer.Count - delimiter.Length + 1);
+                    if (!Fill(deadline, cancellationToken))
+                    {
+                        return _buffer.Count > 0 ? _buffer.Take(_buffer.Count) : null;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Everything until the peer closes its send side.</summary>
+        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                while (Fill(deadline, cancellationToken))
+                {
+                }
+
+                return _buffer.Take(_buffer.Count);
+            }
+        }
+
+        /// <summary>Lets go of a pending read whose socket is closing.</summary>
+        public void Abandon()
+        {
+            TaskWaiter.Forget(_pendingRead);
+        }
+
+        private bool Fill(Deadline deadline, CancellationToken cancellationToken)
+        {
+            if (EndOfStream)
+            {
+                return false;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                if (_pendingRead == null)
+                {
+                    ArraySegment<byte> free = _buffer.PrepareWrite();
+                    int now = _source.TryReceiveNow(free);
+                    if (now >= 0)
+                    {
+                        return Commit(now);
+                    }
+
+                    _pendingRead = _source.ReceiveAsync(free);
+                }
+
+                if (!TaskWaiter.Wait(_pendingRead, deadline, cancellationToken))
+                {
+                    throw new SocketSessionException(
+                        ErrorIds.ReceiveTimedOut,
+                        $"No data arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms.",
+                        _owner);
+                }
+
+                Task<int> completed = _pendingRead;
+                _pendingRead = null;
+                return Commit(completed.GetAwaiter().GetResult());
+            }
+            catch (SocketException e)
+            {
+                _pendingRead = null;
+                throw SocketErrorTranslator.ForTransfer(e, $"receiving from {_source.Describe()}", _owner);
+            }
+            catch (ObjectDisposedException e)
+            {
+                _pendingRead = null;
+                throw new SocketSessionException(ErrorIds.SessionClosed, "The session was closed while receiving.", _owner, e);
+            }
+        }
+
+        private bool Commit(int count)
+        {
+            if (count == 0)
+            {
+                EndOfStream = true;
+                return false;
+            }
+
+            _buffer.Commit(count);
+            _counters.AddReceived(count);
+            return true;
+        }
+    }
+}

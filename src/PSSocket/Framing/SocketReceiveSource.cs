@@ -1,0 +1,29 @@
+using System;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+
+namespace PSSocket.Framing
+{
+    internal sealed class SocketReceiveSource : IReceiveSource
+    {
+        private readonly Socket _socket;
+        private readonly string _peer;
+
+        public SocketReceiveSource(Socket socket)
+        {
+            _socket = socket;
+            _peer = EndPoints.Format(socket.RemoteEndPoint);
+        }
+
+        public int TryReceiveNow(ArraySegment<byte> buffer)
+        {
+            return _socket.Available > 0
+                ? _socket.Receive(buffer.Array!, buffer.Offset, buffer.Count, SocketFlags.None)
+                : -1;
+        }
+
+        public Task<int> ReceiveAsync(ArraySegment<byte> buffer) => _socket.ReceiveAsync(buffer, SocketFlags.None);
+
+        public string Describe() => _peer;
+    }
+}

@@ -1,0 +1,7 @@
+namespace PSSocket.Sessions
+{
+    public enum SocketProtocol
+    {
+        Tcp,
+    }
+}

@@ -1,0 +1,462 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using PSSocket.Errors;
+using PSSocket.Framing;
+using PSSocket.Threading;
+
+namespace PSSocket.Sessions
+{
+    /// <summary>
+    /// One socket and everything a script needs to know about it: a client, an accepted connection or a
+    /// listener. Bytes received but not yet consumed stay here between calls.
+    /// </summary>
+    public sealed class SocketSession : IDisposable
+    {
+        private readonly object _stateGate = new object();
+        private readonly object _acceptGate = new object();
+        private readonly SessionCounters _counters = new SessionCounters();
+        private readonly SocketSettings _settings;
+        private readonly SessionRegistry? _registry;
+        private Socket? _socket;
+        private bool _socketUsedForConnect;
+        private IPEndPoint? _requestedLocalEndPoint;
+        private SessionReceiver? _receiver;
+        private SocketSender? _sender;
+        private Task<Socket>? _pendingAccept;
+        private SocketState _state;
+
+        private SocketSession(SocketRole role, SocketSettings settings, SessionRegistry? registry)
+        {
+            Role = role;
+            _settings = settings;
+            _registry = registry;
+            CreatedAt = DateTime.Now;
+            registry?.Add(this);
+        }
+
+        public int Id { get; internal set; }
+
+        public SocketProtocol Protocol => SocketProtocol.Tcp;
+
+        public SocketRole Role { get; }
+
+        public SocketState State
+        {
+            get
+            {
+                lock (_stateGate)
+                {
+                    return _state;
+                }
+            }
+        }
+
+        public EndPoint? LocalEndPoint { get; private set; }
+
+        public EndPoint? RemoteEndPoint { get; private set; }
+
+        /// <summary>The host name given to Connect-Socket, when the session connected out.</summary>
+        public string? RemoteHost { get; private set; }
+
+        public long BytesSent => _counters.BytesSent;
+
+        public long BytesReceived => _counters.BytesReceived;
+
+        /// <summary>Bytes received from the socket that no receive call has consumed yet.</summary>
+        public int BytesBuffered => _receiver?.Buffered ?? 0;
+
+        /// <summary>True once the peer has closed its send side (end of stream reached).</summary>
+        public bool RemoteClosed => _receiver?.EndOfStream ?? false;
+
+        public DateTime CreatedAt { get; }
+
+        public DateTime? ConnectedAt { get; private set; }
+
+        public DateTime? LastActivity => _counters.LastActivity;
+
+        public DateTime? ClosedAt { get; private set; }
+
+        public Encoding Encoding
+        {
+            get => _settings.Encoding;
+            set => _settings.Encoding = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
+        /// <summary>Milliseconds; -1 waits forever.</summary>
+        public int ConnectTimeout
+        {
+            get => _settings.ConnectTimeout;
+            set => _settings.ConnectTimeout = SocketSettings.Normalize(value);
+        }
+
+        /// <summary>Milliseconds; -1 waits forever. Receive and accept calls use it when not given a timeout.</summary>
+        public int ReceiveTimeout
+        {
+            get => _settings.ReceiveTimeout;
+            set => _settings.ReceiveTimeout = SocketSettings.Normalize(value);
+        }
+
+        /// <summary>Milliseconds; -1 waits forever.</summary>
+        public int SendTimeout
+        {
+            get => _settings.SendTimeout;
+            set
+            {
+                _settings.SendTimeout = SocketSettings.Normalize(value);
+                if (_socket != null)
+                {
+                    _socket.SendTimeout = value < 0 ? 0 : value;
+                }
+            }
+        }
+
+        public IPFamily AddressFamily => _settings.Family;
+
+        public bool NoDelay => _settings.NoDelay;
+
+        /// <summary>The underlying socket, for power users; null until the session has one.</summary>
+        public Socket? Socket => _socket;
+
+        internal SocketSettings Settings => _settings;
+
+        public static SocketSession CreateClient(SocketSettings settings, SessionRegistry? registry, IPEndPoint? localEndPoint)
+        {
+            var session = new SocketSession(SocketRole.Client, settings, registry);
+            session._state = SocketState.Created;
+            if (localEndPoint != null)
+            {
+                session.Bind(localEndPoint);
+            }
+
+            return session;
+        }
+
+        public static SocketSession CreateListener(SocketSettings settings, SessionRegistry? registry, IPEndPoint localEndPoint, int backlog)
+        {
+            var session = new SocketSession(SocketRole.Listener, settings, registry);
+            try
+            {
+                session.Bind(localEndPoint);
+                session._socket!.Listen(backlog);
+                session._state = SocketState.Listening;
+                return session;
+            }
+            catch
+            {
+                session.Close();
+                throw;
+            }
+        }
+
+        private static SocketSession FromAccepted(Socket socket, SocketSettings settings, SessionRegistry? registry)
+        {
+            settings.ApplyTo(socket);
+            var session = new SocketSession(SocketRole.Accepted, settings, registry);
+            session.Attach(socket, null);
+            return session;
+        }
+
+        /// <summary>Connects to the first of <paramref name="host"/>'s addresses that accepts, within one deadline.</summary>
+        public void Connect(string host, int port, int timeout, CancellationToken cancellationToken)
+        {
+            EnsureConnectable();
+            Deadline deadline = Deadline.After(timeout);
+            IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
+            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this);
+            lock (_stateGate)
+            {
+                if (_state == SocketState.Closed)
+                {
+                    socket.Dispose();
+                    throw Closed();
+                }
+
+                if (!ReferenceEquals(socket, _socket))
+                {
+                    _socket?.Dispose();
+                }
+
+                Attach(socket, host);
+            }
+        }
+
+        /// <summary>Waits for the next connection; a wait that times out or is cancelled keeps the pending accept.</summary>
+        public SocketSession Accept(int timeout, CancellationToken cancellationToken)
+        {
+            lock (_acceptGate)
+            {
+                Socket listener = EnsureListening();
+                Deadline deadline = Deadline.After(timeout);
+                try
+                {
+                    _pendingAccept ??= listener.AcceptAsync();
+                    if (!TaskWaiter.Wait(_pendingAccept, deadline, cancellationToken))
+                    {
+                        throw new SocketSessionException(
+                            ErrorIds.AcceptTimedOut,
+                            $"No connection arrived at {EndPoints.Format(LocalEndPoint)} within {timeout} ms.",
+                            this);
+                    }
+
+                    Task<Socket> accepted = _pendingAccept;
+                    _pendingAccept = null;
+                    return FromAccepted(accepted.GetAwaiter().GetResult(), _settings.Clone(), _registry);
+                }
+                catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && State == SocketState.Closed))
+                {
+                    _pendingAccept = null;
+                    throw Closed();
+                }
+                catch (SocketException e)
+                {
+                    _pendingAccept = null;
+                    throw SocketErrorTranslator.ForTransfer(e, $"accepting on {EndPoints.Format(LocalEndPoint)}", this);
+                }
+            }
+        }
+
+        internal SessionReceiver GetReceiver()
+        {
+            lock (_stateGate)
+            {
+                switch (_state)
+                {
+                    case SocketState.Connected:
+                    case SocketState.SendShutdown:
+                        return _receiver!;
+                    case SocketState.Listening:
+                        throw new SocketSessionException(
+                            ErrorIds.ReceiveOnListener,
+                            $"Session {Id} is a listener; it accepts connections (Wait-SocketConnection) but has no data to receive.",
+                            this);
+                    default:
+                        throw NotReady("receive");
+                }
+            }
+        }
+
+        public void Send(byte[] data, int offset, int count)
+        {
+            SocketSender sender;
+            lock (_stateGate)
+            {
+                switch (_state)
+                {
+                    case SocketState.Connected:
+                        sender = _sender!;
+                        break;
+                    case SocketState.SendShutdown:
+                        throw new SocketSessionException(
+                            ErrorIds.SendShutdown, $"The send side of session {Id} is shut down; it can only receive.", this);
+                    case SocketState.Listening:
+                        throw new SocketSessionException(
+                            ErrorIds.SendOnListener, $"Session {Id} is a listener; send on the sessions it accepts.", this);
+                    default:
+                        throw NotReady("send");
+                }
+            }
+
+            sender.Send(data, offset, count);
+        }
+
+        /// <summary>Shuts down the send side only, so a peer reading to end of stream can answer.</summary>
+        public void ShutdownSend()
+        {
+            lock (_stateGate)
+            {
+                if (_state == SocketState.SendShutdown)
+                {
+                    return;
+                }
+
+                if (_state != SocketState.Connected)
+                {
+                    throw NotReady("shut down the send side of");
+                }
+
+                try
+                {
+                    _socket!.Shutdown(SocketShutdown.Send);
+                }
+                catch (SocketException e)
+                {
+                    throw SocketErrorTranslator.ForTransfer(e, "shutting down the send side", this);
+                }
+
+                _state = SocketState.SendShutdown;
+            }
+        }
+
+        /// <summary>Closes gracefully; calling it again does nothing.</summary>
+        public void Close()
+        {
+            Socket? socket;
+            lock (_stateGate)
+            {
+                if (_state == SocketState.Closed)
+                {
+                    return;
+                }
+
+                bool connected = _state == SocketState.Connected || _state == SocketState.SendShutdown;
+                _state = SocketState.Closed;
+                ClosedAt = DateTime.Now;
+                socket = _socket;
+                if (connected)
+                {
+                    try
+                    {
+                        socket!.Shutdown(SocketShutdown.Both);
+                    }
+                    catch (SocketException)
+                    {
+                        // The peer may already be gone; closing is all that is left to do.
+                    }
+                }
+            }
+
+            socket?.Dispose();
+            _receiver?.Abandon();
+            TaskWaiter.Forget(_pendingAccept);
+            _registry?.Remove(this);
+        }
+
+        public void Dispose() => Close();
+
+        public override string ToString()
+        {
+            string remote = RemoteEndPoint == null ? string.Empty : " -> " + EndPoints.Format(RemoteEndPoint);
+            return $"{Protocol} {EndPoints.Format(LocalEndPoint)}{remote} ({State})";
+        }
+
+        private void Bind(IPEndPoint localEndPoint)
+        {
+            if (!AllowsFamily(localEndPoint.AddressFamily))
+            {
+                throw new SocketSessionException(
+                    ErrorIds.AddressFamilyMismatch,
+                    $"The local address {localEndPoint.Address} is not of the session's address family ({_settings.Family}).",
+                    this);
+            }
+
+            _requestedLocalEndPoint = localEndPoint;
+            _socket = NewSocket(localEndPoint.AddressFamily);
+            _settings.Family = IPFamilyExtensions.FromAddressFamily(localEndPoint.AddressFamily);
+            try
+            {
+                _socket.Bind(localEndPoint);
+            }
+            catch (SocketException e)
+            {
+                _socket.Dispose();
+                _socket = null;
+                throw SocketErrorTranslator.ForBind(e, EndPoints.Format(localEndPoint), this);
+            }
+
+            LocalEndPoint = _socket.LocalEndPoint;
+            _state = SocketState.Bound;
+        }
+
+        private Socket MakeSocketFor(AddressFamily family)
+        {
+            if (_socket != null && !_socketUsedForConnect && _socket.AddressFamily == family)
+            {
+                _socketUsedForConnect = true;
+                return _socket;
+            }
+
+            Socket socket = NewSocket(family);
+            if (_requestedLocalEndPoint != null)
+            {
+                try
+                {
+                    socket.Bind(_requestedLocalEndPoint);
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    throw SocketErrorTranslator.ForBind(e, EndPoints.Format(_requestedLocalEndPoint), this);
+                }
+            }
+
+            return socket;
+        }
+
+        private Socket NewSocket(AddressFamily family)
+        {
+            var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            _settings.ApplyTo(socket);
+            return socket;
+        }
+
+        private bool AllowsFamily(AddressFamily family) => _settings.Family.Allows(family);
+
+        private void Attach(Socket socket, string? host)
+        {
+            _socket = socket;
+            LocalEndPoint = socket.LocalEndPoint;
+            RemoteEndPoint = socket.RemoteEndPoint;
+            RemoteHost = host;
+            ConnectedAt = DateTime.Now;
+            _receiver = new SessionReceiver(new SocketReceiveSource(socket), _counters, this);
+            _sender = new SocketSender(socket, _counters, this);
+            _counters.Touch();
+            _state = SocketState.Connected;
+        }
+
+        private void EnsureConnectable()
+        {
+            lock (_stateGate)
+            {
+                if (Role == SocketRole.Client && (_state == SocketState.Created || _state == SocketState.Bound))
+                {
+                    return;
+                }
+
+                if (_state == SocketState.Closed)
+                {
+                    throw Closed();
+                }
+
+                throw new SocketSessionException(
+                    ErrorIds.AlreadyConnected,
+                    $"Session {Id} is {_state} ({Role}); only a new client session can connect. Use New-Socket or Connect-Socket without a session.",
+                    this);
+            }
+        }
+
+        private Socket EnsureListening()
+        {
+            lock (_stateGate)
+            {
+                if (_state == SocketState.Listening)
+                {
+                    return _socket!;
+                }
+
+                if (_state == SocketState.Closed)
+                {
+                    throw Closed();
+                }
+
+                throw new SocketSessionException(
+                    ErrorIds.NotListening, $"Session {Id} is a {Role} session, not a listener; it cannot accept connections.", this);
+            }
+        }
+
+        private SocketSessionException NotReady(string action)
+        {
+            return _state == SocketState.Closed
+                ? Closed()
+                : new SocketSessionException(
+                    ErrorIds.NotConnected, $"Cannot {action} session {Id}: it is {_state}, not connected. Connect it first with Connect-Socket.", this);
+        }
+
+        private SocketSessionException Closed() =>
+            new SocketSessionException(ErrorIds.SessionClosed, $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.", this);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+
+namespace PSSocket.Sessions
+{
+    /// <summary>
+    /// The options a session applies to every socket it makes. A failed connect leaves a socket unusable on
+    /// Unix, so the session makes a fresh socket for each address it tries and applies these to each.
+    /// </summary>
+    public sealed class SocketSettings
+    {
+        public const int DefaultConnectTimeout = 10_000;
+        public const int DefaultReceiveTimeout = 30_000;
+        public const int DefaultSendTimeout = 30_000;
+
+        public static readonly Encoding DefaultEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+        public IPFamily Family { get; set; } = IPFamily.Any;
+        public bool NoDelay { get; set; }
+        public int? SendBufferSize { get; set; }
+        public int? ReceiveBufferSize { get; set; }
+        public Encoding Encoding { get; set; } = DefaultEncoding;
+
+        /// <summary>Milliseconds; -1 waits forever. Every timeout in the module is in milliseconds.</summary>
+        public int ConnectTimeout { get; set; } = DefaultConnectTimeout;
+        public int ReceiveTimeout { get; set; } = DefaultReceiveTimeout;
+        public int SendTimeout { get; set; } = DefaultSendTimeout;
+
+        public SocketSettings Clone() => (SocketSettings)MemberwiseClone();
+
+        internal void ApplyTo(Socket socket)
+        {
+            if (socket.ProtocolType == ProtocolType.Tcp && socket.SocketType == SocketType.Stream)
+            {
+                socket.NoDelay = NoDelay;
+            }
+
+            if (SendBufferSize.HasValue)
+            {
+                socket.SendBufferSize = SendBufferSize.Value;
+            }
+
+            if (ReceiveBufferSize.HasValue)
+            {
+                socket.ReceiveBufferSize = ReceiveBufferSize.Value;
+            }
+
+            socket.SendTimeout = SendTimeout < 0 ? 0 : SendTimeout;
+        }
+
+        internal static int Normalize(int timeout) => timeout < 0 ? Timeout.Infinite : timeout;
+    }
+}

@@ -1,0 +1,14 @@
+namespace PSSocket.Sessions
+{
+    /// <summary>Where a session is in its life.</summary>
+    public enum SocketState
+    {
+        Created,
+        Bound,
+        Listening,
+        Connected,
+        /// <summary>The send side is shut down (half-closed); the session can still receive.</summary>
+        SendShutdown,
+        Closed,
+    }
+}

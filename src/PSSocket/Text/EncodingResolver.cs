@@ -1,0 +1,57 @@
+using System;
+using System.Text;
+using PSSocket.Errors;
+
+namespace PSSocket.Text
+{
+    /// <summary>Maps the encoding names PowerShell users know (utf8, ascii, unicode, ...) to encodings without a BOM.</summary>
+    public static class EncodingResolver
+    {
+        public static readonly string[] KnownNames =
+        {
+            "utf8", "utf8NoBOM", "ascii", "unicode", "bigendianunicode", "utf32", "bigendianutf32", "latin1",
+        };
+
+        public static Encoding Resolve(string name)
+        {
+            switch (name.Replace("-", string.Empty).ToLowerInvariant())
+            {
+                case "utf8":
+                case "utf8nobom":
+                case "default":
+                    return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+                case "ascii":
+                    return new ASCIIEncoding();
+                case "unicode":
+                case "utf16":
+                case "utf16le":
+                    return new UnicodeEncoding(bigEndian: false, byteOrderMark: false);
+                case "bigendianunicode":
+                case "utf16be":
+                    return new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
+                case "utf32":
+                case "utf32le":
+                    return new UTF32Encoding(bigEndian: false, byteOrderMark: false);
+                case "bigendianutf32":
+                case "utf32be":
+                    return new UTF32Encoding(bigEndian: true, byteOrderMark: false);
+                case "latin1":
+                case "iso88591":
+                    return Encoding.GetEncoding(28591);
+            }
+
+            try
+            {
+                return int.TryParse(name, out int codePage) ? Encoding.GetEncoding(codePage) : Encoding.GetEncoding(name);
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException)
+            {
+                throw new SocketSessionException(
+                    ErrorIds.UnknownEncoding,
+                    $"'{name}' is not a known encoding. Use one of {string.Join(", ", KnownNames)}, or a .NET encoding name or code page.",
+                    name,
+                    e);
+            }
+        }
+    }
+}
