@@ -87,7 +87,7 @@ namespace PSSocket.Commands
         private void Send(SocketSession session, object value, Encoding encoding)
         {
             byte[] bytes = PayloadEncoder.Encode(value, encoding, _lineEnd);
-            session.Send(bytes, 0, bytes.Length);
+            session.Send(bytes, 0, bytes.Length, StopToken);
         }
     }
 }

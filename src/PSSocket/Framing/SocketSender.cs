@@ -1,13 +1,17 @@
 using System;
 using System.Net.Sockets;
+using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Sessions;
+using PSSocket.Threading;
 
 namespace PSSocket.Framing
 {
-    /// <summary>Sends every byte it is given, or says how many went out before it had to stop.</summary>
+    /// <summary>Sends every byte it is given, or says exactly how many went out before it had to stop.</summary>
     internal sealed class SocketSender
     {
+        private const int PollSliceMicroseconds = 50_000;
+
         private readonly object _gate = new object();
         private readonly Socket _socket;
         private readonly SessionCounters _counters;
@@ -22,35 +26,86 @@ namespace PSSocket.Framing
             _peer = EndPoints.Format(socket.RemoteEndPoint);
         }
 
-        public void Send(byte[] data, int offset, int count)
+        /// <summary>
+        /// Sends in non-blocking mode and waits for room between writes: a blocking Send that times out
+        /// reports 0 bytes even when some went out, which would make the count we report a lie.
+        /// </summary>
+        public void Send(byte[] data, int offset, int count, int timeout, CancellationToken cancellationToken)
         {
             lock (_gate)
             {
+                Deadline deadline = Deadline.After(timeout);
                 int sent = 0;
-                while (sent < count)
+                bool wasBlocking = true;
+                try
                 {
-                    int n;
-                    SocketError error;
-                    try
+                    wasBlocking = _socket.Blocking;
+                    _socket.Blocking = false;
+                    while (sent < count)
                     {
-                        n = _socket.Send(data, offset + sent, count - sent, SocketFlags.None, out error);
-                    }
-                    catch (ObjectDisposedException e)
-                    {
-                        throw Incomplete(sent, count, "the session was closed", e);
-                    }
+                        int n = _socket.Send(data, offset + sent, count - sent, SocketFlags.None, out SocketError error);
+                        if (n > 0)
+                        {
+                            sent += n;
+                            _counters.AddSent(n);
+                        }
 
-                    if (n > 0)
-                    {
-                        sent += n;
-                        _counters.AddSent(n);
-                    }
-
-                    if (error != SocketError.Success)
-                    {
-                        throw Incomplete(sent, count, Describe(error), new SocketException((int)error));
+                        if (error == SocketError.WouldBlock)
+                        {
+                            if (!WaitForRoom(deadline, cancellationToken))
+                            {
+                                throw Incomplete(sent, count, $"the send timed out after {timeout} ms", new SocketException((int)SocketError.TimedOut));
+                            }
+                        }
+                        else if (error != SocketError.Success)
+                        {
+                            throw Incomplete(sent, count, Describe(error), new SocketException((int)error));
+                        }
                     }
                 }
+                catch (ObjectDisposedException e)
+                {
+                    throw Incomplete(sent, count, "the session was closed", e);
+                }
+                catch (SocketException e)
+                {
+                    throw Incomplete(sent, count, Describe(e.SocketErrorCode), e);
+                }
+                finally
+                {
+                    RestoreBlocking(wasBlocking);
+                }
+            }
+        }
+
+        private bool WaitForRoom(Deadline deadline, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int remaining = deadline.RemainingMilliseconds;
+                if (remaining == 0)
+                {
+                    return false;
+                }
+
+                int slice = remaining < 0 ? PollSliceMicroseconds : Math.Min(PollSliceMicroseconds, remaining * 1000);
+                if (_socket.Poll(slice, SelectMode.SelectWrite))
+                {
+                    return true;
+                }
+            }
+        }
+
+        private void RestoreBlocking(bool wasBlocking)
+        {
+            try
+            {
+                _socket.Blocking = wasBlocking;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed under us; nothing to restore.
             }
         }
 
@@ -72,7 +127,6 @@ namespace PSSocket.Framing
         {
             SocketError.ConnectionReset => "the connection was reset by the peer",
             SocketError.Shutdown => "the send side of the session is shut down",
-            SocketError.WouldBlock or SocketError.TimedOut => "the send timed out",
             SocketError.ConnectionAborted => "the connection was aborted",
             _ => $"socket error {error}",
         };

@@ -104,14 +104,7 @@ namespace PSSocket.Sessions
         public int SendTimeout
         {
             get => _settings.SendTimeout;
-            set
-            {
-                _settings.SendTimeout = SocketSettings.Normalize(value);
-                if (_socket != null)
-                {
-                    _socket.SendTimeout = value < 0 ? 0 : value;
-                }
-            }
+            set => _settings.SendTimeout = SocketSettings.Normalize(value);
         }
 
         public IPFamily AddressFamily => _settings.Family;
@@ -239,7 +232,7 @@ namespace PSSocket.Sessions
             }
         }
 
-        public void Send(byte[] data, int offset, int count)
+        public void Send(byte[] data, int offset, int count, CancellationToken cancellationToken)
         {
             SocketSender sender;
             lock (_stateGate)
@@ -260,7 +253,7 @@ namespace PSSocket.Sessions
                 }
             }
 
-            sender.Send(data, offset, count);
+            sender.Send(data, offset, count, SendTimeout, cancellationToken);
         }
 
         /// <summary>Shuts down the send side only, so a peer reading to end of stream can answer.</summary>
@@ -312,9 +305,9 @@ namespace PSSocket.Sessions
                     {
                         socket!.Shutdown(SocketShutdown.Both);
                     }
-                    catch (SocketException)
+                    catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
                     {
-                        // The peer may already be gone; closing is all that is left to do.
+                        // The peer may be gone, or a power user closed the socket; closing is all that is left to do.
                     }
                 }
             }

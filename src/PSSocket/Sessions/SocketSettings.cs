@@ -45,8 +45,6 @@ namespace PSSocket.Sessions
             {
                 socket.ReceiveBufferSize = ReceiveBufferSize.Value;
             }
-
-            socket.SendTimeout = SendTimeout < 0 ? 0 : SendTimeout;
         }
 
         internal static int Normalize(int timeout) => timeout < 0 ? Timeout.Infinite : timeout;
