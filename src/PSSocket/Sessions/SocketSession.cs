@@ -122,7 +122,15 @@ namespace PSSocket.Sessions
             session._state = SocketState.Created;
             if (localEndPoint != null)
             {
-                session.Bind(localEndPoint);
+                try
+                {
+                    session.Bind(localEndPoint);
+                }
+                catch
+                {
+                    session.Close();
+                    throw;
+                }
             }
 
             return session;

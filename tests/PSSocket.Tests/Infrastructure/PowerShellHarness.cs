@@ -35,7 +35,11 @@ namespace PSSocket.Tests.Infrastructure
 
         public void SetVariable(string name, object? value) => _runspace.SessionStateProxy.SetVariable(name, value);
 
-        public object? GetVariable(string name) => _runspace.SessionStateProxy.GetVariable(name);
+        public object? GetVariable(string name)
+        {
+            object? value = _runspace.SessionStateProxy.GetVariable(name);
+            return value is PSObject wrapper ? wrapper.BaseObject : value;
+        }
 
         /// <summary>Runs a script; errors are collected, not thrown, so tests can assert their ids.</summary>
         public ScriptResult Run(string script, IDictionary<string, object?>? variables = null)
