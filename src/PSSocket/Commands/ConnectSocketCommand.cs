@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSSocket.Errors;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands
@@ -52,7 +53,18 @@ namespace PSSocket.Commands
             bool connected = false;
             try
             {
-                connected = TryRun(() => session.Connect(ComputerName, Port, timeout, StopToken));
+                session.Connect(ComputerName, Port, timeout, StopToken);
+                connected = true;
+            }
+            catch (SocketSessionException e)
+            {
+                // A session made here is closed again: the end point is the useful target, not a dead session.
+                object target = madeHere && e.Target is SocketSession ? $"{ComputerName}:{Port}" : e.Target ?? session;
+                WriteError(ErrorRecordFactory.From(new SocketSessionException(e.ErrorId, e.Message, target, e)));
+            }
+            catch (System.OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
             }
             finally
             {

@@ -22,6 +22,7 @@ namespace PSSocket.Commands
             [ErrorIds.NotConnected] = ErrorCategory.InvalidOperation,
             [ErrorIds.NotListening] = ErrorCategory.InvalidOperation,
             [ErrorIds.SessionClosed] = ErrorCategory.InvalidOperation,
+            [ErrorIds.SessionNotFound] = ErrorCategory.ObjectNotFound,
             [ErrorIds.ReceiveOnListener] = ErrorCategory.InvalidOperation,
             [ErrorIds.SendOnListener] = ErrorCategory.InvalidOperation,
             [ErrorIds.SendShutdown] = ErrorCategory.InvalidOperation,
@@ -34,6 +35,12 @@ namespace PSSocket.Commands
             [ErrorIds.UnknownEncoding] = ErrorCategory.InvalidArgument,
             [ErrorIds.UnsupportedData] = ErrorCategory.InvalidType,
             [ErrorIds.SocketError] = ErrorCategory.ConnectionError,
+            [ErrorIds.ConflictingParameters] = ErrorCategory.InvalidArgument,
+            [ErrorIds.CountTooLarge] = ErrorCategory.InvalidArgument,
+            [ErrorIds.PathNotFound] = ErrorCategory.ObjectNotFound,
+            [ErrorIds.FileReadError] = ErrorCategory.ReadError,
+            [ErrorIds.OutFileDirectoryNotFound] = ErrorCategory.ObjectNotFound,
+            [ErrorIds.FileWriteError] = ErrorCategory.WriteError,
         };
 
         public static ErrorRecord From(SocketSessionException error)

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using PSSocket.Errors;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands
@@ -23,7 +25,14 @@ namespace PSSocket.Commands
 
         protected override void EndProcessing()
         {
-            foreach (SocketSession session in Registry.Snapshot())
+            IReadOnlyList<SocketSession> sessions = Registry.Snapshot();
+            foreach (int missing in (Id ?? new int[0]).Where(id => sessions.All(s => s.Id != id)))
+            {
+                WriteError(ErrorRecordFactory.From(new SocketSessionException(
+                    ErrorIds.SessionNotFound, $"There is no open session with Id {missing} in this runspace.", missing)));
+            }
+
+            foreach (SocketSession session in sessions)
             {
                 if ((Id == null || Id.Contains(session.Id))
                     && (State == null || State.Contains(session.State))

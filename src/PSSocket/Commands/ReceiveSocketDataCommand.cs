@@ -1,17 +1,22 @@
+using System.IO;
 using System.Management.Automation;
 using System.Text;
+using PSSocket.Errors;
 using PSSocket.Framing;
 using PSSocket.Sessions;
 using PSSocket.Threading;
+using PSSocket.Transfers;
 
 namespace PSSocket.Commands
 {
     /// <summary>
     /// Receives in the framing a protocol needs: what arrives first (no mode), exactly -Count bytes, one -Line,
-    /// up to a -Delimiter, or -ToEnd of stream. Bytes a call does not consume stay buffered on the session.
+    /// up to a -Delimiter, or -ToEnd of stream; -Stream writes each record as it arrives; -OutFile writes the
+    /// bytes to a file. Bytes a call does not consume stay buffered on the session.
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = AvailableSet)]
-    [OutputType(typeof(string), typeof(byte[]))]
+    [OutputType(typeof(string), typeof(byte[]), ParameterSetName = new[] { AvailableSet, CountSet, LineSet, DelimiterSet, ToEndSet })]
+    [OutputType(typeof(FileInfo), ParameterSetName = new[] { CountSet, ToEndSet })]
     public sealed class ReceiveSocketDataCommand : SocketCmdlet
     {
         private const string AvailableSet = "Available";
@@ -19,14 +24,15 @@ namespace PSSocket.Commands
         private const string LineSet = "Line";
         private const string DelimiterSet = "Delimiter";
         private const string ToEndSet = "ToEnd";
+        private const int ProgressActivityId = 0x50535332;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         public SocketSession? Session { get; set; }
 
-        /// <summary>Receives exactly this many bytes.</summary>
+        /// <summary>Receives exactly this many bytes (with -Stream: records of this size; with -OutFile: this many bytes to the file).</summary>
         [Parameter(Mandatory = true, ParameterSetName = CountSet)]
-        [ValidateRange(1, int.MaxValue)]
-        public int Count { get; set; }
+        [ValidateRange(1, long.MaxValue)]
+        public long Count { get; set; }
 
         /// <summary>Receives one line; the LF or CRLF that ends it is not returned.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LineSet)]
@@ -41,8 +47,36 @@ namespace PSSocket.Commands
         [Parameter(Mandatory = true, ParameterSetName = ToEndSet)]
         public SwitchParameter ToEnd { get; set; }
 
+        /// <summary>
+        /// With -ToEnd or -Count: writes the received bytes to this file (created or overwritten) instead of the
+        /// pipeline, in bounded memory. The sets overlap no further so a piped session always binds.
+        /// </summary>
+        [Parameter(ParameterSetName = CountSet)]
+        [Parameter(ParameterSetName = ToEndSet)]
+        [ValidateNotNullOrEmpty]
+        public string? OutFile { get; set; }
+
+        /// <summary>Writes each record (chunk, line, delimited record or -Count bytes) as it arrives, until the peer closes, -MaxCount, an idle -Timeout, or Ctrl+C.</summary>
+        [Parameter(ParameterSetName = AvailableSet)]
+        [Parameter(ParameterSetName = CountSet)]
+        [Parameter(ParameterSetName = LineSet)]
+        [Parameter(ParameterSetName = DelimiterSet)]
+        public SwitchParameter Stream { get; set; }
+
+        /// <summary>With -Stream: stop after this many records.</summary>
+        [Parameter(ParameterSetName = AvailableSet)]
+        [Parameter(ParameterSetName = CountSet)]
+        [Parameter(ParameterSetName = LineSet)]
+        [Parameter(ParameterSetName = DelimiterSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxCount { get; set; }
+
         /// <summary>Writes the bytes as one byte[] instead of text.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = AvailableSet)]
+        [Parameter(ParameterSetName = CountSet)]
+        [Parameter(ParameterSetName = LineSet)]
+        [Parameter(ParameterSetName = DelimiterSet)]
+        [Parameter(ParameterSetName = ToEndSet)]
         public SwitchParameter AsByteArray { get; set; }
 
         [Parameter]
@@ -50,10 +84,18 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? Encoding { get; set; }
 
-        /// <summary>How long to wait, in milliseconds; -1 waits forever. Default: the session's ReceiveTimeout.</summary>
+        /// <summary>
+        /// How long to wait, in milliseconds; -1 waits forever. Default: the session's ReceiveTimeout. With -Stream
+        /// and -OutFile it is an idle timeout: the longest wait for the next bytes.
+        /// </summary>
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
         public int Timeout { get; set; }
+
+        /// <summary>With -OutFile: writes the file's FileInfo when done.</summary>
+        [Parameter(ParameterSetName = CountSet)]
+        [Parameter(ParameterSetName = ToEndSet)]
+        public SwitchParameter PassThru { get; set; }
 
         private Encoding? _encoding;
 
@@ -63,41 +105,132 @@ namespace PSSocket.Commands
             {
                 _encoding = ResolveEncoding(Encoding);
             }
+
+            if (OutFile == null ? PassThru : Stream || AsByteArray || IsBound(nameof(MaxCount)))
+            {
+                ThrowTerminating(new SocketSessionException(
+                    ErrorIds.ConflictingParameters,
+                    OutFile == null
+                        ? "-PassThru goes with -OutFile: it writes the file that was received."
+                        : "-OutFile writes the bytes to a file; it does not combine with -Stream, -MaxCount or -AsByteArray.",
+                    OutFile));
+            }
+
+            if (ParameterSetName == CountSet && OutFile == null && Count > int.MaxValue)
+            {
+                ThrowTerminating(new SocketSessionException(
+                    ErrorIds.CountTooLarge,
+                    $"-Count {Count} is more than one result can hold ({int.MaxValue} bytes); use -OutFile to receive it into a file.",
+                    Count));
+            }
         }
 
         protected override void ProcessRecord()
         {
             SocketSession session = Session!;
             Encoding encoding = _encoding ?? session.Encoding;
-            Deadline deadline = Deadline.After(IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout);
-            byte[]? received = null;
-            if (!TryRun(() => received = Receive(session.GetReceiver(), encoding, deadline)))
+            int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout;
+            SessionReceiver? receiver = null;
+            if (!TryRun(() => receiver = session.GetReceiver()))
             {
                 return;
             }
 
-            if (received == null)
+            if (OutFile != null)
+            {
+                ReceiveToFile(session, timeout);
+            }
+            else if (Stream)
+            {
+                ReceiveStream(session, receiver!, encoding, timeout);
+            }
+            else
+            {
+                byte[]? received = null;
+                if (TryRun(() => received = ReceiveOne(receiver!, encoding, Deadline.After(timeout))))
+                {
+                    WriteRecord(session, received, encoding);
+                }
+            }
+        }
+
+        private void ReceiveToFile(SocketSession session, int timeout)
+        {
+            string path = GetUnresolvedProviderPathFromPSPath(OutFile);
+            var progress = new ProgressWriter(this, ProgressActivityId, $"Receiving from {session.RemoteEndPoint} to {path}");
+            long? count = ParameterSetName == CountSet ? Count : (long?)null;
+            bool done = TryRun(() => FileTransfer.ReceiveFile(session, path, count, timeout, StopToken, progress));
+            progress.Complete();
+            if (done && PassThru)
+            {
+                WriteObject(new FileInfo(path));
+            }
+        }
+
+        private void ReceiveStream(SocketSession session, SessionReceiver receiver, Encoding encoding, int idleTimeout)
+        {
+            for (int written = 0; MaxCount == 0 || written < MaxCount; written++)
+            {
+                byte[]? record;
+                try
+                {
+                    record = ReceiveOne(receiver, encoding, Deadline.After(idleTimeout));
+                }
+                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut)
+                {
+                    WriteVerbose($"Session {session.Id}: nothing arrived for {idleTimeout} ms; the stream ends after {written} records.");
+                    return;
+                }
+                catch (SocketSessionException e)
+                {
+                    WriteError(ErrorRecordFactory.From(e));
+                    return;
+                }
+                catch (System.OperationCanceledException) when (StopToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                if (!WriteRecord(session, record, encoding))
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Writes one result; false at end of stream.</summary>
+        private bool WriteRecord(SocketSession session, byte[]? record, Encoding encoding)
+        {
+            if (record == null)
             {
                 WriteVerbose($"Session {session.Id}: the peer closed the connection and nothing is buffered.");
-                return;
+                return false;
             }
 
             if (AsByteArray)
             {
-                WriteObject(received);
+                WriteObject(record);
             }
             else
             {
-                WriteObject(encoding.GetString(received));
+                WriteObject(encoding.GetString(record));
             }
+
+            return true;
         }
 
-        private byte[]? Receive(SessionReceiver receiver, Encoding encoding, Deadline deadline)
+        private byte[]? ReceiveOne(SessionReceiver receiver, Encoding encoding, Deadline deadline)
         {
             switch (ParameterSetName)
             {
                 case CountSet:
-                    return receiver.ReceiveExactly(Count, deadline, StopToken);
+                    // At end of stream a -Stream of fixed-size records ends quietly; a single -Count read is an error.
+                    if (Stream && receiver.EndOfStream && receiver.Buffered == 0)
+                    {
+                        return null;
+                    }
+
+                    return receiver.ReceiveExactly(checked((int)Count), deadline, StopToken);
                 case LineSet:
                     return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken);
                 case DelimiterSet:

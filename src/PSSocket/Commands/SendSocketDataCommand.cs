@@ -1,13 +1,17 @@
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Text;
+using PSSocket.Transfers;
 
 namespace PSSocket.Commands
 {
     /// <summary>
     /// Sends strings (in the session's or the given encoding) and byte arrays, exactly as given unless -Line asks
-    /// for a line end after each. Either the session or the data comes from the pipeline.
+    /// for a line end after each, or the contents of files (-Path) in bounded memory. Either the session or the
+    /// data comes from the pipeline.
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "SocketData", DefaultParameterSetName = DataFromPipelineSet)]
     [OutputType(typeof(SocketSession))]
@@ -15,9 +19,12 @@ namespace PSSocket.Commands
     {
         private const string SessionFromPipelineSet = "SessionFromPipeline";
         private const string DataFromPipelineSet = "DataFromPipeline";
+        private const string FileSet = "File";
+        private const int ProgressActivityId = 0x50535331;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionFromPipelineSet)]
         [Parameter(Mandatory = true, ParameterSetName = DataFromPipelineSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FileSet)]
         public SocketSession? Session { get; set; }
 
         /// <summary>Strings, byte arrays, or values with a text form; arrays are sent item by item.</summary>
@@ -28,6 +35,11 @@ namespace PSSocket.Commands
         [Alias("InputObject")]
         public object? Data { get; set; }
 
+        /// <summary>Files whose bytes to send as they are, read in 1 MiB pieces; wildcards select several, sent in order.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Path { get; set; }
+
         /// <summary>Encoding for strings; default: the session's.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(EncodingCompleter))]
@@ -35,10 +47,12 @@ namespace PSSocket.Commands
         public string? Encoding { get; set; }
 
         /// <summary>Sends a line end after each item.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
         public SwitchParameter Line { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
         public LineEnding LineEnding { get; set; } = LineEnding.Lf;
 
         /// <summary>Writes the session to the pipeline after sending.</summary>
@@ -61,6 +75,12 @@ namespace PSSocket.Commands
         protected override void ProcessRecord()
         {
             SocketSession session = Session!;
+            if (ParameterSetName == FileSet)
+            {
+                SendFiles(session);
+                return;
+            }
+
             Encoding encoding = _encoding ?? session.Encoding;
             foreach (object value in PipelineValues.Flatten(Data))
             {
@@ -70,7 +90,12 @@ namespace PSSocket.Commands
                 }
             }
 
-            if (PassThru && ParameterSetName == SessionFromPipelineSet)
+            WriteSessionIfPassThru(session);
+        }
+
+        private void WriteSessionIfPassThru(SocketSession session)
+        {
+            if (PassThru && ParameterSetName != DataFromPipelineSet)
             {
                 WriteObject(session);
             }
@@ -81,6 +106,39 @@ namespace PSSocket.Commands
             if (PassThru && ParameterSetName == DataFromPipelineSet)
             {
                 WriteObject(Session);
+            }
+        }
+
+        private void SendFiles(SocketSession session)
+        {
+            foreach (string pattern in Path!)
+            {
+                foreach (string file in ResolveFiles(pattern))
+                {
+                    var progress = new ProgressWriter(this, ProgressActivityId, $"Sending {file} to {session.RemoteEndPoint}");
+                    bool sent = TryRun(() => FileTransfer.SendFile(session, file, StopToken, progress));
+                    progress.Complete();
+                    if (!sent)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            WriteSessionIfPassThru(session);
+        }
+
+        private string[] ResolveFiles(string pattern)
+        {
+            try
+            {
+                return GetResolvedProviderPathFromPSPath(pattern, out _).ToArray();
+            }
+            catch (ItemNotFoundException)
+            {
+                WriteError(ErrorRecordFactory.From(new SocketSessionException(
+                    ErrorIds.PathNotFound, $"Cannot send '{pattern}': the file does not exist.", pattern)));
+                return System.Array.Empty<string>();
             }
         }
 

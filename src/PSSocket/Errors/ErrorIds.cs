@@ -16,6 +16,7 @@ namespace PSSocket.Errors
         public const string NotConnected = "NotConnected";
         public const string NotListening = "NotListening";
         public const string SessionClosed = "SessionClosed";
+        public const string SessionNotFound = "SessionNotFound";
         public const string ReceiveOnListener = "ReceiveOnListener";
         public const string SendOnListener = "SendOnListener";
         public const string SendShutdown = "SendShutdown";
@@ -25,10 +26,15 @@ namespace PSSocket.Errors
         public const string ConnectionAborted = "ConnectionAborted";
         public const string EndOfStream = "EndOfStream";
         public const string SendIncomplete = "SendIncomplete";
-        public const string RecordTooLong = "RecordTooLong";
         public const string UnknownEncoding = "UnknownEncoding";
         public const string UnsupportedData = "UnsupportedData";
         public const string EmptyDelimiter = "EmptyDelimiter";
         public const string SocketError = "SocketError";
+        public const string ConflictingParameters = "ConflictingParameters";
+        public const string CountTooLarge = "CountTooLarge";
+        public const string PathNotFound = "PathNotFound";
+        public const string FileReadError = "FileReadError";
+        public const string OutFileDirectoryNotFound = "OutFileDirectoryNotFound";
+        public const string FileWriteError = "FileWriteError";
     }
 }

@@ -41,13 +41,13 @@ namespace PSSocket.Tests.Cmdlets
         }
 
         [Fact]
-        public void ConnectionRefusedSaysWhereAndTargetsTheSession()
+        public void ConnectionRefusedSaysWhereAndTargetsTheEndPoint()
         {
             int port = RawPeer.ClosedPort();
             ErrorRecord error = SingleError($"Connect-Socket 127.0.0.1 {port}", "ConnectionRefused");
             Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
             Assert.Equal($"Connection to 127.0.0.1:{port} was refused.", error.Exception.Message);
-            Assert.IsType<SocketSession>(error.TargetObject);
+            Assert.Equal($"127.0.0.1:{port}", error.TargetObject);
             AssertNothingOpen();
         }
 
@@ -60,6 +60,15 @@ namespace PSSocket.Tests.Cmdlets
             Assert.Equal(SocketState.Created, result.Output.Single().BaseObject);
             PS.Run("$l = Start-SocketListener; $s | Connect-Socket 127.0.0.1 $l.LocalEndPoint.Port | Out-Null").ThrowOnError();
             Assert.Equal(SocketState.Connected, ((SocketSession)PS.GetVariable("s")!).State);
+        }
+
+        [Fact]
+        public void GettingASessionIdThatIsNotOpen()
+        {
+            ScriptResult result = PS.Run("$l = Start-SocketListener; Get-Socket -Id $l.Id, 999");
+            Assert.Equal(new[] { "SessionNotFound" }, result.ErrorIds);
+            Assert.Equal(999, result.Errors.Single().TargetObject);
+            Assert.Single(result.Output);
         }
 
         [Fact]

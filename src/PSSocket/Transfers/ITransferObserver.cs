@@ -1,0 +1,10 @@
+namespace PSSocket.Transfers
+{
+    /// <summary>Hears how a transfer goes: its size once known (null when it is not), then the running total.</summary>
+    public interface ITransferObserver
+    {
+        void Started(long? total);
+
+        void Advanced(long done);
+    }
+}
