@@ -224,13 +224,16 @@ namespace PSSocket.Commands
             switch (ParameterSetName)
             {
                 case CountSet:
-                    // At end of stream a -Stream of fixed-size records ends quietly; a single -Count read is an error.
-                    if (Stream && receiver.EndOfStream && receiver.Buffered == 0)
+                    try
                     {
+                        return receiver.ReceiveExactly((int)Count, deadline, StopToken);
+                    }
+                    catch (SocketSessionException e) when (Stream && e.ErrorId == ErrorIds.EndOfStream && receiver.Buffered == 0)
+                    {
+                        // A stream of fixed-size records ends quietly on a record boundary; a short last record is an error.
                         return null;
                     }
 
-                    return receiver.ReceiveExactly(checked((int)Count), deadline, StopToken);
                 case LineSet:
                     return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken);
                 case DelimiterSet:
