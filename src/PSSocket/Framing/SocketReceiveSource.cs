@@ -6,6 +6,8 @@ namespace PSSocket.Framing
 {
     internal sealed class SocketReceiveSource : IReceiveSource
     {
+        private const int BriefWaitMicroseconds = 500;
+
         private readonly Socket _socket;
         private readonly string _peer;
 
@@ -17,7 +19,9 @@ namespace PSSocket.Framing
 
         public int TryReceiveNow(ArraySegment<byte> buffer)
         {
-            return _socket.Available > 0
+            // A short poll catches data that is microseconds away (an echo, the next piece of a bulk transfer)
+            // on this thread, which is far cheaper than handing the wait to an asynchronous read.
+            return _socket.Available > 0 || _socket.Poll(BriefWaitMicroseconds, SelectMode.SelectRead)
                 ? _socket.Receive(buffer.Array!, buffer.Offset, buffer.Count, SocketFlags.None)
                 : -1;
         }
