@@ -4,6 +4,7 @@ using System.Text;
 using PSSocket.Errors;
 using PSSocket.Framing;
 using PSSocket.Sessions;
+using PSSocket.Text;
 using PSSocket.Threading;
 using PSSocket.Transfers;
 
@@ -106,14 +107,14 @@ namespace PSSocket.Commands
                 _encoding = ResolveEncoding(Encoding);
             }
 
-            if (OutFile == null ? PassThru : Stream || AsByteArray || IsBound(nameof(MaxCount)))
+            string? conflict = OutFile != null && (Stream || AsByteArray || IsBound(nameof(MaxCount)))
+                ? "-OutFile writes the bytes to a file; it does not combine with -Stream, -MaxCount or -AsByteArray."
+                : OutFile == null && PassThru ? "-PassThru goes with -OutFile: it writes the file that was received."
+                : !Stream && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
+                : null;
+            if (conflict != null)
             {
-                ThrowTerminating(new SocketSessionException(
-                    ErrorIds.ConflictingParameters,
-                    OutFile == null
-                        ? "-PassThru goes with -OutFile: it writes the file that was received."
-                        : "-OutFile writes the bytes to a file; it does not combine with -Stream, -MaxCount or -AsByteArray.",
-                    OutFile));
+                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, OutFile));
             }
 
             if (ParameterSetName == CountSet && OutFile == null && Count > int.MaxValue)
@@ -235,9 +236,9 @@ namespace PSSocket.Commands
                     }
 
                 case LineSet:
-                    return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken);
+                    return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken, TextBoundary.UnitSize(encoding));
                 case DelimiterSet:
-                    return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken);
+                    return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken, TextBoundary.UnitSize(encoding));
                 case ToEndSet:
                     return receiver.ReceiveToEnd(deadline, StopToken);
                 default:

@@ -41,7 +41,8 @@ namespace PSSocket.Commands
         public string[]? Path { get; set; }
 
         /// <summary>Encoding for strings; default: the session's.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
         [ArgumentCompleter(typeof(EncodingCompleter))]
         [ValidateNotNullOrEmpty]
         public string? Encoding { get; set; }
@@ -61,6 +62,9 @@ namespace PSSocket.Commands
 
         private Encoding? _encoding;
         private string? _lineEnd;
+
+        /// <summary>After a failed send the session is not passed on, so the next command does not act on a broken exchange.</summary>
+        private bool _failed;
 
         protected override void BeginProcessing()
         {
@@ -86,7 +90,8 @@ namespace PSSocket.Commands
             {
                 if (!TryRun(() => Send(session, value, encoding)))
                 {
-                    break;
+                    _failed = true;
+                    return;
                 }
             }
 
@@ -103,7 +108,7 @@ namespace PSSocket.Commands
 
         protected override void EndProcessing()
         {
-            if (PassThru && ParameterSetName == DataFromPipelineSet)
+            if (PassThru && !_failed && ParameterSetName == DataFromPipelineSet)
             {
                 WriteObject(Session);
             }
@@ -120,6 +125,7 @@ namespace PSSocket.Commands
                     progress.Complete();
                     if (!sent)
                     {
+                        _failed = true;
                         return;
                     }
                 }

@@ -27,8 +27,11 @@ namespace PSSocket.Framing
 
         public int Offset => _start;
 
-        /// <summary>Index of <paramref name="pattern"/> counted from the first unconsumed byte, or -1.</summary>
-        public int IndexOf(byte[] pattern, int searchFrom)
+        /// <summary>
+        /// Index of <paramref name="pattern"/> counted from the first unconsumed byte, or -1. Only offsets that are a
+        /// multiple of <paramref name="alignment"/> count, so a UTF-16 or UTF-32 delimiter never matches mid-character.
+        /// </summary>
+        public int IndexOf(byte[] pattern, int searchFrom, int alignment = 1)
         {
             int last = _end - pattern.Length;
             byte first = pattern[0];
@@ -40,7 +43,7 @@ namespace PSSocket.Framing
                     return -1;
                 }
 
-                if (Matches(pattern, i))
+                if ((i - _start) % alignment == 0 && Matches(pattern, i))
                 {
                     return i - _start;
                 }

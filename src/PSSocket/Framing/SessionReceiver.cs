@@ -98,16 +98,17 @@ namespace PSSocket.Framing
         /// <summary>
         /// The bytes before the next <paramref name="delimiter"/>, which is consumed but not returned; when
         /// <paramref name="trailer"/> ends the record it is dropped too (the CR of a CRLF line end). At end of
-        /// stream an unterminated remainder is the last record; null when nothing is left.
+        /// stream an unterminated remainder is the last record; null when nothing is left. Matches count only at
+        /// multiples of <paramref name="alignment"/>: the character size of a fixed-width encoding.
         /// </summary>
-        public byte[]? ReceiveUntil(byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken)
+        public byte[]? ReceiveUntil(byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1)
         {
             lock (_gate)
             {
                 int searchFrom = 0;
                 while (true)
                 {
-                    int index = _buffer.IndexOf(delimiter, searchFrom);
+                    int index = _buffer.IndexOf(delimiter, searchFrom, alignment);
                     if (index >= 0)
                     {
                         int length = trailer != null && _buffer.EndsWith(trailer, index) ? index - trailer.Length : index;
@@ -117,6 +118,7 @@ namespace PSSocket.Framing
                     }
 
                     searchFrom = Math.Max(0, _buffer.Count - delimiter.Length + 1);
+                    searchFrom -= searchFrom % alignment;
                     if (!Fill(deadline, cancellationToken))
                     {
                         return _buffer.Count > 0 ? _buffer.Take(_buffer.Count) : null;

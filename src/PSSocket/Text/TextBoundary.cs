@@ -40,6 +40,9 @@ namespace PSSocket.Text
             return count;
         }
 
+        /// <summary>The size of one code unit: 2 for UTF-16, 4 for UTF-32, else 1 (variable-width or single-byte).</summary>
+        public static int UnitSize(Encoding encoding) => encoding is UnicodeEncoding ? 2 : encoding is UTF32Encoding ? 4 : 1;
+
         private static bool IsBigEndian(Encoding encoding) => encoding.CodePage == 1201;
 
         private static int CompleteUtf8Length(byte[] data, int offset, int count)

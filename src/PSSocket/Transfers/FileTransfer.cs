@@ -44,7 +44,7 @@ namespace PSSocket.Transfers
                 {
                     session.Send(buffer, 0, read, cancellationToken);
                 }
-                catch (SocketSessionException e)
+                catch (SocketSessionException e) when (sent > 0 || e is SendIncompleteException)
                 {
                     long total = sent + ((e as SendIncompleteException)?.BytesSent ?? 0);
                     throw new SendIncompleteException(

@@ -40,6 +40,32 @@ namespace PSSocket.Tests.Cmdlets
         }
 
         [Fact]
+        public void PassThruDoesNotPassOnASessionWhoseSendFailed()
+        {
+            using Socket server = ConnectClientToRawServer();
+            ScriptResult result = PS.Run("$client | Close-Socket; 'x' | Send-SocketData -Session $client -PassThru; $client | Send-SocketData 'y' -PassThru");
+            Assert.Equal(new[] { "SessionClosed", "SessionClosed" }, result.ErrorIds);
+            Assert.Empty(result.Output);
+        }
+
+        [Fact]
+        public void SendingAFileOnASessionThatCannotSendKeepsTheSessionsOwnErrorId()
+        {
+            string file = System.IO.Path.GetTempFileName();
+            try
+            {
+                System.IO.File.WriteAllText(file, "content");
+                PS.SetVariable("file", file);
+                Assert.Equal(new[] { "NotConnected" }, PS.Run("$s = New-Socket; $s | Send-SocketData -Path $file; $s | Close-Socket").ErrorIds);
+                Assert.Equal(new[] { "SendOnListener" }, PS.Run("$l = Start-SocketListener; $l | Send-SocketData -Path $file; $l | Close-Socket").ErrorIds);
+            }
+            finally
+            {
+                System.IO.File.Delete(file);
+            }
+        }
+
+        [Fact]
         public void NumbersAreSentAsInvariantText()
         {
             Assert.Equal("421.5", Encoding.UTF8.GetString(SendAndCollect("42, 1.5 | Send-SocketData -Session $client")));

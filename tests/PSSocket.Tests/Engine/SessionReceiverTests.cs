@@ -71,6 +71,17 @@ namespace PSSocket.Tests.Engine
         }
 
         [Fact]
+        public void Utf16LineEndsMatchOnlyOnCharacterBoundaries()
+        {
+            var utf16 = new UnicodeEncoding(false, false);
+            // U+0A41 U+4100 encode as 41 0A 00 41: a misaligned search would see 0A 00 (a UTF-16 line feed) inside.
+            _source.Deliver(utf16.GetBytes("\u0A41\u4100\r\nnext\n"));
+            byte[]? line = _receiver.ReceiveUntil(utf16.GetBytes("\n"), utf16.GetBytes("\r"), Soon, CancellationToken.None, alignment: 2);
+            Assert.Equal("\u0A41\u4100", utf16.GetString(line!));
+            Assert.Equal("next", utf16.GetString(_receiver.ReceiveUntil(utf16.GetBytes("\n"), null, Soon, CancellationToken.None, alignment: 2)!));
+        }
+
+        [Fact]
         public void DelimiterSplitAcrossChunks()
         {
             _source.Deliver(B("a|"));

@@ -40,6 +40,13 @@ namespace PSSocket.Tests.Streaming
         }
 
         [Fact]
+        public void MaxCountWithoutStreamIsAConflict()
+        {
+            using Socket server = ConnectClientToRawServer();
+            Assert.Equal(new[] { "ConflictingParameters" }, PS.Run("$client | Receive-SocketData -Line -MaxCount 2").ErrorIds);
+        }
+
+        [Fact]
         public void EndsQuietlyAfterTheIdleTimeout()
         {
             using Socket server = ConnectClientToRawServer();
