@@ -18,6 +18,8 @@
         'Receive-SocketData'
         'Close-Socket'
         'Get-Socket'
+        'Start-SocketTls'
+        'Test-SocketPort'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -25,6 +25,12 @@ namespace PSSocket.Commands
         {
             SocketSession session = Session!;
             bool done = SendOnly ? TryRun(session.ShutdownSend) : TryRun(session.Close);
+            if (done && !SendOnly && session.Server != null)
+            {
+                // Closing the listener stopped its background server (and waited for it): say what it did.
+                WriteVerbose($"Session {session.Id}: {session.Server}.");
+            }
+
             if (done && PassThru)
             {
                 WriteObject(session);

@@ -1,6 +1,9 @@
 using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using PSSocket.Errors;
 using PSSocket.Sessions;
+using PSSocket.Tls;
 
 namespace PSSocket.Commands
 {
@@ -33,6 +36,72 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = NewSessionSet)]
         public IPFamily AddressFamily { get; set; } = IPFamily.Any;
 
+        /// <summary>Wraps the connection in TLS: SNI and the certificate's name are the host name (or -ServerName); the certificate is validated.</summary>
+        [Parameter]
+        [Alias("Tls")]
+        public SwitchParameter UseTls { get; set; }
+
+        /// <summary>The name sent as SNI and checked against the server's certificate, when it differs from -ComputerName.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ServerName { get; set; }
+
+        /// <summary>Accepts any server certificate (self-signed, expired, another name); the session's Tls property still shows what was wrong.</summary>
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        /// <summary>CA certificates (or the server's own certificate) to trust instead of the system's root store.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public X509Certificate2[]? TrustedCertificate { get; set; }
+
+        /// <summary>A certificate with its private key for servers that require one (mutual TLS).</summary>
+        [Parameter]
+        public X509Certificate2? ClientCertificate { get; set; }
+
+        /// <summary>A PFX file holding the client certificate and its key.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificatePath { get; set; }
+
+        [Parameter]
+        public SecureString? ClientCertificatePassword { get; set; }
+
+        /// <summary>The TLS versions to offer; by default the operating system's choice.</summary>
+        [Parameter]
+        [Alias("SslProtocol")]
+        public TlsProtocol[]? TlsProtocol { get; set; }
+
+        private TlsClientOptions? _tls;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            try
+            {
+                TlsParameters.RequireTls(
+                    this,
+                    UseTls,
+                    "-UseTls",
+                    nameof(ServerName),
+                    nameof(SkipCertificateCheck),
+                    nameof(TrustedCertificate),
+                    nameof(ClientCertificate),
+                    nameof(ClientCertificatePath),
+                    nameof(ClientCertificatePassword),
+                    nameof(TlsProtocol));
+                if (UseTls)
+                {
+                    _tls = TlsParameters.Client(
+                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol);
+                }
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+            }
+        }
+
         protected override void ProcessRecord()
         {
             SocketSession session;
@@ -53,7 +122,7 @@ namespace PSSocket.Commands
             bool connected = false;
             try
             {
-                session.Connect(ComputerName, Port, timeout, StopToken);
+                session.Connect(ComputerName, Port, timeout, _tls, StopToken);
                 connected = true;
             }
             catch (SocketSessionException e)

@@ -1,15 +1,39 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Net;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using PSSocket.Errors;
+using PSSocket.Hosting;
+using PSSocket.Servers;
 using PSSocket.Sessions;
+using PSSocket.Text;
+using PSSocket.Tls;
 
 namespace PSSocket.Commands
 {
-    /// <summary>Binds and listens on a TCP port (loopback unless an address is named) and returns the listener at once.</summary>
-    [Cmdlet(VerbsLifecycle.Start, "SocketListener")]
+    /// <summary>
+    /// Binds and listens on a TCP port (loopback unless an address is named) and returns the listener at once; with
+    /// -Echo, -Greeting, -Broadcast or -ScriptBlock it also serves clients in the background, reporting through a job.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet)]
     [OutputType(typeof(SocketSession))]
+    [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { EchoSet, GreetingSet, BroadcastSet, ScriptBlockSet })]
     public sealed class StartSocketListenerCommand : SessionSettingsCmdlet
     {
         public const int DefaultBacklog = 4096;
+        public const int DefaultThrottleLimit = 8;
+
+        // A plain listener (accept with Wait-SocketConnection), or a background server in one of four modes.
+        private const string ListenSet = "Listen";
+        private const string EchoSet = "Echo";
+        private const string GreetingSet = "Greeting";
+        private const string BroadcastSet = "Broadcast";
+        private const string ScriptBlockSet = "ScriptBlock";
 
         /// <summary>The port to listen on; 0 (the default) lets the system pick a free one, shown on the session.</summary>
         [Parameter(Position = 0)]
@@ -28,17 +52,314 @@ namespace PSSocket.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Backlog { get; set; } = DefaultBacklog;
 
+        /// <summary>Serves TLS with this certificate (it must have its private key): each accepted connection does the handshake first.</summary>
+        [Parameter]
+        public X509Certificate2? Certificate { get; set; }
+
+        /// <summary>Serves TLS with the certificate and key of this PFX file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CertificatePath { get; set; }
+
+        [Parameter]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>Asks each client for a certificate and refuses a client without a valid one (mutual TLS).</summary>
+        [Parameter]
+        public SwitchParameter RequireClientCertificate { get; set; }
+
+        /// <summary>With -RequireClientCertificate: the CA certificates that client certificates must chain to, instead of the system's roots.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public X509Certificate2[]? TrustedCertificate { get; set; }
+
+        /// <summary>With -RequireClientCertificate: accepts any client certificate, valid or not.</summary>
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        /// <summary>The TLS versions to accept; by default the operating system's choice.</summary>
+        [Parameter]
+        [Alias("SslProtocol")]
+        public TlsProtocol[]? TlsProtocol { get; set; }
+
+        /// <summary>Echo mode: a background server that sends every connection's bytes back until the client closes.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EchoSet)]
+        public SwitchParameter Echo { get; set; }
+
+        /// <summary>Greeting mode: text (in the listener's encoding) or bytes sent to each client on accept, before the connection is closed.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = GreetingSet)]
+        [AllowEmptyString]
+        [AllowEmptyCollection]
+        public object? Greeting { get; set; }
+
+        /// <summary>Greeting mode: keep each connection open after the greeting; it is written to the job's output for a script to use.</summary>
+        [Parameter(ParameterSetName = GreetingSet)]
+        public SwitchParameter KeepOpen { get; set; }
+
+        /// <summary>Broadcast mode: a chat broker relaying each client's lines to every other client.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = BroadcastSet)]
+        public SwitchParameter Broadcast { get; set; }
+
+        /// <summary>Broadcast mode: a client that sends this word alone on a line gets a farewell and is disconnected.</summary>
+        [Parameter(ParameterSetName = BroadcastSet)]
+        [ValidateNotNullOrEmpty]
+        public string QuitWord { get; set; } = BroadcastHandler.DefaultQuitWord;
+
+        /// <summary>Script-block mode: runs once per connection, in a runspace pool, with the connection's session as the first argument.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ScriptBlockSet)]
+        public ScriptBlock? ScriptBlock { get; set; }
+
+        /// <summary>Script-block mode: values passed to the script block after the session.</summary>
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        public object[]? ArgumentList { get; set; }
+
+        /// <summary>Script-block mode: variables (name = value) set in every runspace that runs the script block.</summary>
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        public Hashtable? Variable { get; set; }
+
+        /// <summary>Script-block mode: how many handlers run at once; further connections wait in a queue.</summary>
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        /// <summary>Script-block mode: milliseconds one handler may run before it is stopped and its connection closed; -1 without limit.</summary>
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        [ValidateRange(-1, int.MaxValue)]
+        public int HandlerTimeout { get; set; } = -1;
+
+        /// <summary>Server modes: connections beyond this many open ones are refused (accepted and closed at once, and counted).</summary>
+        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = GreetingSet)]
+        [Parameter(ParameterSetName = BroadcastSet)]
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxConnections { get; set; }
+
+        /// <summary>Server modes: only clients from these addresses or CIDR subnets are served; others are refused and counted.</summary>
+        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = GreetingSet)]
+        [Parameter(ParameterSetName = BroadcastSet)]
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowedClient { get; set; }
+
+        /// <summary>Server modes: write the server's job instead of the listener.</summary>
+        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = GreetingSet)]
+        [Parameter(ParameterSetName = BroadcastSet)]
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        public SwitchParameter AsJob { get; set; }
+
+        /// <summary>Server modes: the job's name; default: the mode, "Server" and the listener's Id, as in EchoServer3.</summary>
+        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = GreetingSet)]
+        [Parameter(ParameterSetName = BroadcastSet)]
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        [ValidateNotNullOrEmpty]
+        public string? JobName { get; set; }
+
         protected override void EndProcessing()
         {
             IPAddress address = LocalAddress ?? (AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
             var settings = new SocketSettings { Family = AddressFamily };
             ApplyBoundSettings(settings);
+            TlsServerOptions? tls = ServerTls();
+            IConnectionHandler? serverMode = MakeServerMode(settings);
+            ServerOptions? serverOptions = serverMode == null ? null : MakeServerOptions();
 
             SocketSession? listener = null;
             if (TryRun(() => listener = SocketSession.CreateListener(settings, Registry, new IPEndPoint(address, Port), Backlog)))
             {
+                listener!.ServerTls = tls;
+                if (serverMode != null)
+                {
+                    StartServer(listener, serverMode, serverOptions!);
+                    return;
+                }
+
                 WriteObject(listener);
             }
+        }
+
+        /// <summary>The TLS settings the certificate parameters ask for; null for plain TCP. Bad ones stop the command.</summary>
+        private TlsServerOptions? ServerTls()
+        {
+            try
+            {
+                bool tls = Certificate != null || CertificatePath != null;
+                TlsParameters.RequireTls(
+                    this,
+                    tls,
+                    "-Certificate or -CertificatePath",
+                    nameof(CertificatePassword),
+                    nameof(RequireClientCertificate),
+                    nameof(TrustedCertificate),
+                    nameof(SkipCertificateCheck),
+                    nameof(TlsProtocol));
+                return tls
+                    ? TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol)
+                    : null;
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+                throw;
+            }
+        }
+
+        /// <summary>The connection handler of the chosen server mode; null for a plain listener. Bad input stops the command here, before anything is bound.</summary>
+        private IConnectionHandler? MakeServerMode(SocketSettings settings)
+        {
+            switch (ParameterSetName)
+            {
+                case EchoSet:
+                    return new EchoHandler();
+                case GreetingSet:
+                    return new GreetingHandler(EncodeGreeting(settings), KeepOpen);
+                case BroadcastSet:
+                    return new BroadcastHandler(QuitWord);
+                case ScriptBlockSet:
+                    return new ScriptHandler(
+                        ScriptBlock!.ToString(), ArgumentList, HandlerVariables(), HandlerModulePath(), ThrottleLimit, HandlerTimeout);
+                default:
+                    return null;
+            }
+        }
+
+        private byte[] EncodeGreeting(SocketSettings settings)
+        {
+            var bytes = new List<byte>();
+            try
+            {
+                foreach (object value in PipelineValues.Flatten(Greeting))
+                {
+                    bytes.AddRange(PayloadEncoder.Encode(value, settings.Encoding, null));
+                }
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+            }
+
+            return bytes.ToArray();
+        }
+
+        private IReadOnlyDictionary<string, object?> HandlerVariables()
+        {
+            var variables = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            if (Variable != null)
+            {
+                foreach (DictionaryEntry entry in Variable)
+                {
+                    string name = entry.Key?.ToString() ?? string.Empty;
+                    if (name.Length > 0)
+                    {
+                        variables[name] = entry.Value;
+                    }
+                }
+            }
+
+            return variables;
+        }
+
+        /// <summary>The module the handlers' runspaces import: the manifest this cmdlet was loaded from, else its dll.</summary>
+        private string HandlerModulePath()
+        {
+            PSModuleInfo? module = MyInvocation.MyCommand.Module;
+            if (module != null)
+            {
+                string manifest = Path.Combine(module.ModuleBase, module.Name + ".psd1");
+                if (File.Exists(manifest))
+                {
+                    return manifest;
+                }
+
+                if (!string.IsNullOrEmpty(module.Path))
+                {
+                    return module.Path;
+                }
+            }
+
+            return typeof(SocketSession).Assembly.Location;
+        }
+
+        private ServerOptions MakeServerOptions()
+        {
+            var options = new ServerOptions
+            {
+                MaxConnections = IsBound(nameof(MaxConnections)) ? MaxConnections : (int?)null,
+                IdleTimeout = IsBound(nameof(ReceiveTimeout)) ? ReceiveTimeout : System.Threading.Timeout.Infinite,
+                LogConnections = VerboseWanted(),
+            };
+            if (AllowedClient != null)
+            {
+                try
+                {
+                    options.AllowedClients = ClientFilter.Parse(AllowedClient);
+                }
+                catch (SocketSessionException e)
+                {
+                    ThrowTerminating(e);
+                }
+            }
+
+            return options;
+        }
+
+        /// <summary>Runs the listener as a background server reporting through a job, and writes the listener (or the job, with -AsJob).</summary>
+        private void StartServer(SocketSession listener, IConnectionHandler mode, ServerOptions options)
+        {
+            SocketListenerJob job;
+            try
+            {
+                var server = new SocketServer(listener, mode, options);
+                Runspace? owner = Runspace.DefaultRunspace;
+                server.MayWaitOnClose = () => Runspace.DefaultRunspace == null || ReferenceEquals(Runspace.DefaultRunspace, owner);
+                string command = MyInvocation.Line?.Trim() is string line && line.Length > 0 ? line : $"Start-SocketListener -{mode.Mode}";
+                job = new SocketListenerJob(server, command, JobName ?? $"{mode.Mode}Server{listener.Id}");
+                server.Start();
+            }
+            catch (SocketSessionException e)
+            {
+                listener.Close();
+                mode.Dispose();
+                WriteError(ErrorRecordFactory.From(e));
+                return;
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException) && !(e is ParameterBindingException))
+            {
+                listener.Close();
+                mode.Dispose();
+                ThrowTerminating(new SocketSessionException(
+                    ErrorIds.ServerFailed, $"The {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} could not start: {e.Message}", listener, e));
+                return;
+            }
+
+            JobRepository.Add(job);
+            job.MarkRunning();
+            PSObject wrapped = PSObject.AsPSObject(listener);
+            wrapped.Properties.Add(new PSNoteProperty("Job", job));
+            WriteVerbose($"Session {listener.Id}: the {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} runs as job {job.Id} ({job.Name}).");
+            WriteObject(AsJob ? job : (object)wrapped);
+        }
+
+        /// <summary>-Verbose, or $VerbosePreference, asks for the server's connection events in the job's Verbose stream.</summary>
+        private bool VerboseWanted()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Verbose", out object? given))
+            {
+                return given is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(given);
+            }
+
+            object? preference = GetVariableValue("VerbosePreference");
+            if (preference is PSObject wrapper)
+            {
+                preference = wrapper.BaseObject;
+            }
+
+            return preference is ActionPreference action
+                ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
+                : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSSocket.Errors;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands
@@ -25,6 +26,16 @@ namespace PSSocket.Commands
         protected override void ProcessRecord()
         {
             SocketSession listener = Listener!;
+            if (listener.Server != null && listener.State != SocketState.Closed)
+            {
+                // A background server accepts on this listener; a second acceptor would steal its connections.
+                WriteError(ErrorRecordFactory.From(new SocketSessionException(
+                    ErrorIds.ListenerInUse,
+                    $"Session {listener.Id} runs a {listener.Server.Mode} server, which accepts its connections; find them with Get-Socket -Role Accepted.",
+                    listener)));
+                return;
+            }
+
             int timeout = IsBound(nameof(Timeout)) ? Timeout : listener.ReceiveTimeout;
             for (int i = 0; i < Count; i++)
             {

@@ -36,5 +36,31 @@ namespace PSSocket.Errors
         public const string FileReadError = "FileReadError";
         public const string OutFileDirectoryNotFound = "OutFileDirectoryNotFound";
         public const string FileWriteError = "FileWriteError";
+
+        // TLS (Connect-Socket -UseTls, Start-SocketTls, Start-SocketListener -Certificate, Test-SocketPort -UseTls)
+        public const string TlsUntrustedCertificate = "TlsUntrustedCertificate";
+        public const string TlsNameMismatch = "TlsNameMismatch";
+        public const string TlsCertificateExpired = "TlsCertificateExpired";
+        public const string TlsClientCertificateRequired = "TlsClientCertificateRequired";
+        public const string TlsHandshakeFailed = "TlsHandshakeFailed";
+        public const string TlsNotSpokenByPeer = "TlsNotSpokenByPeer";
+        public const string TlsHandshakeTimedOut = "TlsHandshakeTimedOut";
+        public const string TlsError = "TlsError";
+        public const string TlsAlreadyActive = "TlsAlreadyActive";
+        public const string TlsUnreadPlaintext = "TlsUnreadPlaintext";
+        public const string TlsNotRequested = "TlsNotRequested";
+        public const string CertificateLoadFailed = "CertificateLoadFailed";
+        public const string CertificateHasNoPrivateKey = "CertificateHasNoPrivateKey";
+
+        // Test-SocketPort: a reply that did not match -Expect (a result's ErrorId), and an -Expect that is no regular expression
+        public const string UnexpectedResponse = "UnexpectedResponse";
+        public const string InvalidPattern = "InvalidPattern";
+
+        // Background servers (Start-SocketListener -Echo, -Greeting, -Broadcast, -ScriptBlock): reported in the job's Error stream
+        public const string HandlerFailed = "HandlerFailed";
+        public const string HandlerTimedOut = "HandlerTimedOut";
+        public const string ServerFailed = "ServerFailed";
+        public const string InvalidClientAddress = "InvalidClientAddress";
+        public const string ListenerInUse = "ListenerInUse";
     }
 }

@@ -12,13 +12,18 @@ namespace PSSocket.Framing
         public const int MinimumReadSize = 16 * 1024;
         private const int InitialCapacity = 64 * 1024;
 
-        private byte[] _data;
+        private readonly int _initialCapacity;
+        private byte[] _data = System.Array.Empty<byte>();
         private int _start;
         private int _end;
 
+        /// <summary>
+        /// The storage is allocated by the first <see cref="PrepareWrite"/>: a session that never receives (a greeting
+        /// server's connection, a client that only sends) costs no buffer, which keeps a busy accept loop's garbage low.
+        /// </summary>
         public ReceiveBuffer(int initialCapacity = InitialCapacity)
         {
-            _data = new byte[Math.Max(initialCapacity, MinimumReadSize)];
+            _initialCapacity = Math.Max(initialCapacity, MinimumReadSize);
         }
 
         public int Count => _end - _start;
@@ -74,6 +79,11 @@ namespace PSSocket.Framing
         /// <summary>Makes room for at least <paramref name="minimumFree"/> bytes and returns the free space.</summary>
         public ArraySegment<byte> PrepareWrite(int minimumFree = MinimumReadSize)
         {
+            if (_data.Length == 0)
+            {
+                _data = new byte[Math.Max(_initialCapacity, minimumFree)];
+            }
+
             int count = Count;
             if (count == 0)
             {

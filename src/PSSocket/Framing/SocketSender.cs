@@ -8,7 +8,7 @@ using PSSocket.Threading;
 namespace PSSocket.Framing
 {
     /// <summary>Sends every byte it is given, or says exactly how many went out before it had to stop.</summary>
-    internal sealed class SocketSender
+    internal sealed class SocketSender : ISessionSender
     {
         private const int PollSliceMicroseconds = 50_000;
 
@@ -76,6 +76,16 @@ namespace PSSocket.Framing
                     RestoreBlocking(wasBlocking);
                 }
             }
+        }
+
+        /// <summary>A plain socket has nothing to say before it shuts down.</summary>
+        public void Finish(int timeout)
+        {
+        }
+
+        /// <summary>The session owns the socket and closes it.</summary>
+        public void Dispose()
+        {
         }
 
         private bool WaitForRoom(Deadline deadline, CancellationToken cancellationToken)

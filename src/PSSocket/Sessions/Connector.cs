@@ -26,13 +26,52 @@ namespace PSSocket.Sessions
             CancellationToken cancellationToken,
             object target)
         {
+            return ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null).GetAwaiter().GetResult();
+        }
+
+        /// <summary>
+        /// The same without holding a thread while it waits; <paramref name="attempting"/> hears each address as
+        /// its attempt starts.
+        /// </summary>
+        public static async Task<Socket> ConnectAsync(
+            IReadOnlyList<IPAddress> addresses,
+            int port,
+            string host,
+            Func<AddressFamily, Socket> makeSocket,
+            Func<AddressFamily, bool> allows,
+            Deadline deadline,
+            CancellationToken cancellationToken,
+            object target,
+            Action<IPAddress>? attempting)
+        {
+            (Socket? socket, SocketSessionException? failure) = await TryConnectAsync(
+                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting).ConfigureAwait(false);
+            return socket ?? throw failure!;
+        }
+
+        /// <summary>
+        /// The same, reporting a failure as a value instead of throwing it: many checks at once (Test-SocketPort)
+        /// mostly fail, and a thrown exception costs more than a refused loopback connect. Only a cancellation,
+        /// or a socket that cannot be made, throws.
+        /// </summary>
+        public static async Task<(Socket? Connected, SocketSessionException? Failure)> TryConnectAsync(
+            IReadOnlyList<IPAddress> addresses,
+            int port,
+            string host,
+            Func<AddressFamily, Socket> makeSocket,
+            Func<AddressFamily, bool> allows,
+            Deadline deadline,
+            CancellationToken cancellationToken,
+            object target,
+            Action<IPAddress>? attempting)
+        {
             IPAddress[] candidates = addresses.Where(a => allows(a.AddressFamily)).ToArray();
             if (candidates.Length == 0)
             {
-                throw new SocketSessionException(
+                return (null, new SocketSessionException(
                     ErrorIds.NoAddressForFamily,
                     $"'{host}' has no address of the family this session uses ({string.Join(", ", addresses)}).",
-                    target);
+                    target));
             }
 
             var failures = new List<SocketSessionException>();
@@ -43,10 +82,11 @@ namespace PSSocket.Sessions
                     break;
                 }
 
-                SocketSessionException? failure = TryConnect(address, port, makeSocket, deadline, cancellationToken, target, out Socket? socket);
+                attempting?.Invoke(address);
+                (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(address, port, makeSocket, deadline, cancellationToken, target).ConfigureAwait(false);
                 if (socket != null)
                 {
-                    return socket;
+                    return (socket, null);
                 }
 
                 failures.Add(failure!);
@@ -62,27 +102,25 @@ namespace PSSocket.Sessions
 
             if (failures.Count == 1)
             {
-                throw failures[0];
+                return (null, failures[0]);
             }
 
             SocketSessionException last = failures[failures.Count - 1];
-            throw new SocketSessionException(
+            return (null, new SocketSessionException(
                 last.ErrorId,
                 $"Could not connect to {host} port {port}; every address failed: {string.Join(" ", failures.Select(f => f.Message))}",
                 target,
-                last);
+                last));
         }
 
-        private static SocketSessionException? TryConnect(
+        private static async Task<(Socket? Connected, SocketSessionException? Failure)> TryAddressAsync(
             IPAddress address,
             int port,
             Func<AddressFamily, Socket> makeSocket,
             Deadline deadline,
             CancellationToken cancellationToken,
-            object target,
-            out Socket? connected)
+            object target)
         {
-            connected = null;
             var endPoint = new IPEndPoint(address, port);
             string described = EndPoints.Format(endPoint);
             Socket socket = makeSocket(address.AddressFamily);
@@ -94,13 +132,13 @@ namespace PSSocket.Sessions
             catch (SocketException e)
             {
                 socket.Dispose();
-                return SocketErrorTranslator.ForConnect(e, described, target);
+                return (null, SocketErrorTranslator.ForConnect(e, described, target));
             }
 
             bool finished;
             try
             {
-                finished = TaskWaiter.Wait(attempt, deadline, cancellationToken);
+                finished = await TaskWaiter.WaitAsync(attempt, deadline, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -113,20 +151,25 @@ namespace PSSocket.Sessions
             {
                 socket.Dispose();
                 TaskWaiter.Forget(attempt);
-                return new SocketSessionException(
-                    ErrorIds.ConnectTimedOut, $"Connection to {described} timed out after {deadline.TimeoutMilliseconds} ms.", target);
+                return (null, new SocketSessionException(
+                    ErrorIds.ConnectTimedOut, $"Connection to {described} timed out after {deadline.TimeoutMilliseconds} ms.", target));
+            }
+
+            if (attempt.IsFaulted && attempt.Exception!.InnerException is SocketException refused)
+            {
+                socket.Dispose();
+                return (null, SocketErrorTranslator.ForConnect(refused, described, target));
             }
 
             try
             {
                 attempt.GetAwaiter().GetResult();
-                connected = socket;
-                return null;
+                return (socket, null);
             }
             catch (SocketException e)
             {
                 socket.Dispose();
-                return SocketErrorTranslator.ForConnect(e, described, target);
+                return (null, SocketErrorTranslator.ForConnect(e, described, target));
             }
         }
     }

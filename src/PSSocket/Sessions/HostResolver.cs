@@ -20,7 +20,11 @@ namespace PSSocket.Sessions
         internal static readonly ConcurrentDictionary<string, IPAddress[]> TestHosts =
             new ConcurrentDictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase);
 
-        public static IPAddress[] Resolve(string host, Deadline deadline, CancellationToken cancellationToken)
+        public static IPAddress[] Resolve(string host, Deadline deadline, CancellationToken cancellationToken) =>
+            ResolveAsync(host, deadline, cancellationToken).GetAwaiter().GetResult();
+
+        /// <summary>The same without holding a thread while DNS answers, for many checks at once (Test-SocketPort).</summary>
+        public static async Task<IPAddress[]> ResolveAsync(string host, Deadline deadline, CancellationToken cancellationToken)
         {
             string literal = host.Length > 2 && host[0] == '[' && host[host.Length - 1] == ']' ? host.Substring(1, host.Length - 2) : host;
             if (IPAddress.TryParse(literal, out IPAddress? address))
@@ -34,7 +38,7 @@ namespace PSSocket.Sessions
             }
 
             Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(host);
-            if (!TaskWaiter.Wait(lookup, deadline, cancellationToken))
+            if (!await TaskWaiter.WaitAsync(lookup, deadline, cancellationToken).ConfigureAwait(false))
             {
                 TaskWaiter.Forget(lookup);
                 throw new SocketSessionException(

@@ -6,6 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
 using PSSocket.Framing;
+using PSSocket.Tls;
+using PSSocket.Servers;
 using PSSocket.Threading;
 
 namespace PSSocket.Sessions
@@ -16,6 +18,9 @@ namespace PSSocket.Sessions
     /// </summary>
     public sealed class SocketSession : IDisposable
     {
+        /// <summary>How long closing waits to send TLS's close_notify alert.</summary>
+        private const int CloseNotifyTimeout = 1000;
+
         private readonly object _stateGate = new object();
         private readonly object _acceptGate = new object();
         private readonly SessionCounters _counters = new SessionCounters();
@@ -25,7 +30,8 @@ namespace PSSocket.Sessions
         private bool _socketUsedForConnect;
         private IPEndPoint? _requestedLocalEndPoint;
         private SessionReceiver? _receiver;
-        private SocketSender? _sender;
+        private ISessionSender? _sender;
+        private TrackedReceiveSource? _plainSource;
         private Task<Socket>? _pendingAccept;
         private SocketState _state;
 
@@ -111,10 +117,22 @@ namespace PSSocket.Sessions
 
         public bool NoDelay => _settings.NoDelay;
 
+        /// <summary>Null for plaintext; for TLS, the negotiated protocol and cipher and the peer certificate's facts.</summary>
+        public TlsInfo? Tls { get; private set; }
+
+        /// <summary>A listener's TLS settings: every connection it accepts does a server handshake before it is returned.</summary>
+        internal TlsServerOptions? ServerTls { get; set; }
+
         /// <summary>The underlying socket, for power users; null until the session has one.</summary>
         public Socket? Socket => _socket;
 
         internal SocketSettings Settings => _settings;
+
+        /// <summary>The counters of the background server a listener runs (Start-SocketListener -Echo and the other modes); null otherwise.</summary>
+        public ServerStatistics? Server { get; internal set; }
+
+        /// <summary>Raised once, on the closing thread, after the session has closed; background servers track their connections with it.</summary>
+        internal event Action<SocketSession>? AfterClose;
 
         public static SocketSession CreateClient(SocketSettings settings, SessionRegistry? registry, IPEndPoint? localEndPoint)
         {
@@ -162,16 +180,35 @@ namespace PSSocket.Sessions
         }
 
         /// <summary>Connects to the first of <paramref name="host"/>'s addresses that accepts, within one deadline.</summary>
-        public void Connect(string host, int port, int timeout, CancellationToken cancellationToken)
+        public void Connect(string host, int port, int timeout, CancellationToken cancellationToken) =>
+            Connect(host, port, timeout, null, cancellationToken);
+
+        /// <summary>Connects, then with <paramref name="tls"/> does the TLS handshake within the same timeout; a failed handshake closes the connection.</summary>
+        public void Connect(string host, int port, int timeout, TlsClientOptions? tls, CancellationToken cancellationToken)
         {
             EnsureConnectable();
             Deadline deadline = Deadline.After(timeout);
             IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
             Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this);
+            TlsHandshakeResult? secured = null;
+            if (tls != null)
+            {
+                try
+                {
+                    secured = SessionTls.Handshake(socket, null, tls, host, deadline, cancellationToken, this);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
             lock (_stateGate)
             {
                 if (_state == SocketState.Closed)
                 {
+                    secured?.Stream.Dispose();
                     socket.Dispose();
                     throw Closed();
                 }
@@ -182,11 +219,22 @@ namespace PSSocket.Sessions
                 }
 
                 Attach(socket, host);
+                if (secured != null)
+                {
+                    UseTls(secured);
+                }
             }
         }
 
         /// <summary>Waits for the next connection; a wait that times out or is cancelled keeps the pending accept.</summary>
-        public SocketSession Accept(int timeout, CancellationToken cancellationToken)
+        public SocketSession Accept(int timeout, CancellationToken cancellationToken) => Accept(timeout, cancellationToken, true);
+
+        /// <param name="secure">
+        /// On a TLS listener, true does the connection's server handshake before returning it (within the accepted
+        /// session's ConnectTimeout). False returns it still plaintext, for an accept loop that does not want to wait
+        /// on a slow client's handshake: the caller then calls StartTls(ServerTls, ...) on the connection itself.
+        /// </param>
+        internal SocketSession Accept(int timeout, CancellationToken cancellationToken, bool secure)
         {
             lock (_acceptGate)
             {
@@ -205,7 +253,13 @@ namespace PSSocket.Sessions
 
                     Task<Socket> accepted = _pendingAccept;
                     _pendingAccept = null;
-                    return FromAccepted(accepted.GetAwaiter().GetResult(), _settings.Clone(), _registry);
+                    SocketSession session = FromAccepted(accepted.GetAwaiter().GetResult(), _settings.Clone(), _registry);
+                    if (secure && ServerTls != null)
+                    {
+                        session.StartTls(ServerTls, session.ConnectTimeout, false, cancellationToken);
+                    }
+
+                    return session;
                 }
                 catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && State == SocketState.Closed))
                 {
@@ -240,9 +294,78 @@ namespace PSSocket.Sessions
             }
         }
 
+        /// <summary>
+        /// Turns a connected plaintext session into a TLS one in place (STARTTLS), as client or server by the kind of
+        /// <paramref name="options"/>. Bytes received before the upgrade are plaintext: while any are unread the
+        /// upgrade is refused (TlsUnreadPlaintext) and the session stays as it was, unless
+        /// <paramref name="discardUnread"/> drops them. A failed or stopped handshake closes the session.
+        /// </summary>
+        public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken)
+        {
+            Socket socket;
+            SessionReceiver receiver;
+            TrackedReceiveSource? plain;
+            lock (_stateGate)
+            {
+                if (_state != SocketState.Connected)
+                {
+                    throw _state == SocketState.SendShutdown
+                        ? new SocketSessionException(ErrorIds.SendShutdown, $"The send side of session {Id} is shut down; a TLS handshake needs to send.", this)
+                        : NotReady("start TLS on");
+                }
+
+                if (Tls != null)
+                {
+                    throw new SocketSessionException(ErrorIds.TlsAlreadyActive, $"Session {Id} already speaks TLS ({Tls.Protocol}).", this);
+                }
+
+                socket = _socket!;
+                receiver = _receiver!;
+                plain = _plainSource;
+            }
+
+            int unread = receiver.Buffered;
+            PendingRead? waiting = null;
+            if (plain != null && (unread == 0 || discardUnread))
+            {
+                waiting = plain.TakeWaitingRead(out int untaken);
+                unread += untaken;
+            }
+
+            if (unread > 0 && !discardUnread)
+            {
+                throw new SocketSessionException(
+                    ErrorIds.TlsUnreadPlaintext,
+                    $"{unread} bytes received on session {Id} before the upgrade have not been read. They were sent in plaintext, before TLS: read them first (Receive-SocketData), or drop them with -DiscardUnreadData. The session is unchanged.",
+                    this);
+            }
+
+            TlsHandshakeResult secured;
+            try
+            {
+                secured = SessionTls.Handshake(socket, waiting, options, RemoteHost, Deadline.After(timeout), cancellationToken, this);
+            }
+            catch
+            {
+                Close();
+                throw;
+            }
+
+            lock (_stateGate)
+            {
+                if (_state == SocketState.Closed)
+                {
+                    secured.Stream.Dispose();
+                    throw Closed();
+                }
+
+                UseTls(secured);
+            }
+        }
+
         public void Send(byte[] data, int offset, int count, CancellationToken cancellationToken)
         {
-            SocketSender sender;
+            ISessionSender sender;
             lock (_stateGate)
             {
                 switch (_state)
@@ -279,6 +402,7 @@ namespace PSSocket.Sessions
                     throw NotReady("shut down the send side of");
                 }
 
+                _sender?.Finish(CloseNotifyTimeout);
                 try
                 {
                     _socket!.Shutdown(SocketShutdown.Send);
@@ -295,6 +419,11 @@ namespace PSSocket.Sessions
         /// <summary>Closes gracefully; calling it again does nothing.</summary>
         public void Close()
         {
+            if (State == SocketState.Connected)
+            {
+                _sender?.Finish(CloseNotifyTimeout);
+            }
+
             Socket? socket;
             lock (_stateGate)
             {
@@ -321,9 +450,11 @@ namespace PSSocket.Sessions
             }
 
             socket?.Dispose();
+            _sender?.Dispose();
             _receiver?.Abandon();
             TaskWaiter.Forget(_pendingAccept);
             _registry?.Remove(this);
+            AfterClose?.Invoke(this);
         }
 
         public void Dispose() => Close();
@@ -403,10 +534,21 @@ namespace PSSocket.Sessions
             RemoteEndPoint = socket.RemoteEndPoint;
             RemoteHost = host;
             ConnectedAt = DateTime.Now;
-            _receiver = new SessionReceiver(new SocketReceiveSource(socket), _counters, this);
+            _plainSource = new TrackedReceiveSource(new SocketReceiveSource(socket), _counters);
+            _receiver = new SessionReceiver(_plainSource, _counters, this);
             _sender = new SocketSender(socket, _counters, this);
             _counters.Touch();
             _state = SocketState.Connected;
+        }
+
+        /// <summary>From here on the session sends and receives through the TLS stream; every receive mode works the same.</summary>
+        private void UseTls(TlsHandshakeResult secured)
+        {
+            string peer = EndPoints.Format(RemoteEndPoint);
+            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this);
+            _sender = new StreamSender(secured.Stream, _counters, this, peer);
+            _plainSource = null;
+            Tls = secured.Info;
         }
 
         private void EnsureConnectable()

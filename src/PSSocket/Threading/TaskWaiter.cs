@@ -29,6 +29,28 @@ namespace PSSocket.Threading
             }
         }
 
+        /// <summary>
+        /// The asynchronous form of <see cref="Wait"/>, for work that must not hold a thread while it waits (many
+        /// checks at once): true when <paramref name="task"/> finished (or faulted), false when the deadline passed
+        /// first; OperationCanceledException when <paramref name="cancellationToken"/> fires. The task is not cancelled.
+        /// One timer and one continuation per wait, nothing more: thousands of these run at once.
+        /// </summary>
+        public static Task<bool> WaitAsync(Task task, Deadline deadline, CancellationToken cancellationToken)
+        {
+            if (task.IsCompleted)
+            {
+                return Completed;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return Cancelled();
+            }
+
+            int remaining = deadline.RemainingMilliseconds;
+            return remaining == 0 ? TimedOut : new TimedWait(task, remaining, cancellationToken).Task;
+        }
+
         /// <summary>Marks a task's fault as observed, for operations abandoned when their socket closes.</summary>
         public static void Forget(Task? task)
         {
@@ -37,6 +59,70 @@ namespace PSSocket.Threading
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
+        }
+
+        private static readonly Task<bool> Completed = Task.FromResult(true);
+        private static readonly Task<bool> TimedOut = Task.FromResult(false);
+
+        private static Task<bool> Cancelled()
+        {
+            var cancelled = new TaskCompletionSource<bool>();
+            cancelled.SetCanceled();
+            return cancelled.Task;
+        }
+
+        /// <summary>Completes with true when the task ends, false when the timer fires, cancelled when the token fires: whichever comes first.</summary>
+        private sealed class TimedWait : TaskCompletionSource<bool>
+        {
+            private readonly Timer? _timer;
+            private readonly CancellationTokenRegistration _registration;
+
+            /// <remarks>
+            /// Continuations run on the thread that ends the wait (a timer, the socket's completion, the thread that
+            /// stops the pipeline), not queued to the thread pool: a blocked pipeline thread waiting on them must not
+            /// depend on a free pool thread to hear a timeout or Ctrl+C.
+            /// </remarks>
+            public TimedWait(Task task, int milliseconds, CancellationToken cancellationToken)
+            {
+                if (milliseconds > 0)
+                {
+                    _timer = new Timer(state => ((TimedWait)state!).End(false), this, milliseconds, Timeout.Infinite);
+                }
+
+                if (cancellationToken.CanBeCanceled)
+                {
+                    _registration = cancellationToken.Register(state => ((TimedWait)state!).Cancel(), this);
+                }
+
+                task.ContinueWith(
+                    (_, state) => ((TimedWait)state!).End(true),
+                    this,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+
+            private void End(bool finished)
+            {
+                if (TrySetResult(finished))
+                {
+                    Release();
+                }
+            }
+
+            private void Cancel()
+            {
+                if (TrySetCanceled())
+                {
+                    Release();
+                }
+            }
+
+            private void Release()
+            {
+                _timer?.Dispose();
+                _registration.Dispose();
+            }
         }
     }
 }

@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using PSSocket.Errors;
+using PSSocket.HealthChecks;
+using PSSocket.Sessions;
+using PSSocket.Tls;
+
+namespace PSSocket.Commands
+{
+    /// <summary>
+    /// Checks TCP ports on many hosts at once: connect (every resolved address in turn), optionally a TLS handshake
+    /// with the certificate's facts, optionally a probe (-Send, -Expect). The checks run on background tasks; the
+    /// results are written here, on the pipeline thread, in the order the targets and ports were given.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "SocketPort", DefaultParameterSetName = DetailSet)]
+    [OutputType(typeof(PortCheckResult), ParameterSetName = new[] { DetailSet })]
+    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    public sealed class TestSocketPortCommand : SocketCmdlet
+    {
+        private const string DetailSet = "Detail";
+        private const string QuietSet = "Quiet";
+
+        /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
+        private const int Window = 8192;
+
+        private readonly Queue<(Task<PortCheckResult> Check, Target Target)> _running = new Queue<(Task<PortCheckResult>, Target)>();
+        private PortChecker? _checker;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("HostName", "Address", "CN")]
+        [ValidateNotNullOrEmpty]
+        public string[] ComputerName { get; set; } = new string[0];
+
+        /// <summary>Ports: numbers, arrays, or strings with lists and ranges such as "80,443,8000-8010".</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [PortListTransformation]
+        [ValidateRange(PortList.Lowest, PortList.Highest)]
+        public int[] Port { get; set; } = new int[0];
+
+        /// <summary>Milliseconds for each check (connect, TLS handshake, probe), and for resolving each name; -1 waits forever.</summary>
+        [Parameter]
+        [ValidateRange(-1, int.MaxValue)]
+        public int Timeout { get; set; } = PortCheckOptions.DefaultTimeout;
+
+        /// <summary>How many checks run at once.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ThrottleLimit { get; set; } = 100;
+
+        [Parameter]
+        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
+
+        [Parameter]
+        [Alias("Tls")]
+        public SwitchParameter UseTls { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ServerName { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public X509Certificate2[]? TrustedCertificate { get; set; }
+
+        [Parameter]
+        public X509Certificate2? ClientCertificate { get; set; }
+
+        [Parameter]
+        [Alias("SslProtocol")]
+        public TlsProtocol[]? TlsProtocol { get; set; }
+
+        /// <summary>Text to send once connected (with -UseTls, once secured): a PING, a request line.</summary>
+        [Parameter]
+        public string? Send { get; set; }
+
+        /// <summary>A regular expression the reply must match within the timeout (case-insensitive, as -match).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Expect { get; set; }
+
+        /// <summary>Writes one Boolean per computer name: true when every port checked on it is Open.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
+            try
+            {
+                TlsParameters.RequireTls(
+                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(ClientCertificate), nameof(TlsProtocol));
+                if (UseTls)
+                {
+                    options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol);
+                }
+
+                if (Expect != null)
+                {
+                    options.Expect = Pattern(Expect);
+                }
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+            }
+
+            _checker = new PortChecker(options, ThrottleLimit, StopToken);
+        }
+
+        protected override void ProcessRecord()
+        {
+            int[] ports = Port.Distinct().ToArray();
+            foreach (string name in ComputerName)
+            {
+                var target = new Target(ports.Length);
+                foreach (int port in ports)
+                {
+                    _running.Enqueue((_checker!.Check(name, port), target));
+                }
+            }
+
+            WriteFinished(waitForAll: false);
+        }
+
+        protected override void EndProcessing() => WriteFinished(waitForAll: true);
+
+        private static Regex Pattern(string expect)
+        {
+            try
+            {
+                return new Regex(expect, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException e)
+            {
+                throw new SocketSessionException(ErrorIds.InvalidPattern, $"-Expect '{expect}' is not a valid regular expression: {e.Message}", expect, e);
+            }
+        }
+
+        /// <summary>
+        /// Writes the results in the order the checks were started, as far as they are finished; waits for the
+        /// oldest when asked to finish them all, or when too many are waiting. Stopping the pipeline ends the wait.
+        /// </summary>
+        private void WriteFinished(bool waitForAll)
+        {
+            while (_running.Count > 0)
+            {
+                (Task<PortCheckResult> check, Target target) = _running.Peek();
+                if (!check.IsCompleted)
+                {
+                    if (!waitForAll && _running.Count < Window)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        check.Wait(StopToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        throw new PipelineStoppedException();
+                    }
+                }
+
+                _running.Dequeue();
+                PortCheckResult result = check.Result;
+                if (!Quiet)
+                {
+                    WriteObject(result);
+                }
+                else if (target.Add(result.Success))
+                {
+                    WriteObject(target.AllOpen);
+                }
+            }
+        }
+
+        /// <summary>One computer name of one input: -Quiet writes its verdict once all its ports are written.</summary>
+        private sealed class Target
+        {
+            private int _remaining;
+
+            public Target(int ports)
+            {
+                _remaining = ports;
+            }
+
+            public bool AllOpen { get; private set; } = true;
+
+            /// <summary>Counts one port's outcome; true when it was the last.</summary>
+            public bool Add(bool open)
+            {
+                AllOpen &= open;
+                return --_remaining == 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using PSSocket.Sessions;
+using PSSocket.Tls;
+
+namespace PSSocket.HealthChecks
+{
+    /// <summary>How each port is checked.</summary>
+    public sealed class PortCheckOptions
+    {
+        public const int DefaultTimeout = 2000;
+
+        /// <summary>
+        /// Milliseconds; -1 waits forever. Bounds the name's resolution, and then each check: the connect (every
+        /// address in turn), the TLS handshake and the probe.
+        /// </summary>
+        public int Timeout { get; set; } = DefaultTimeout;
+
+        public IPFamily Family { get; set; } = IPFamily.Any;
+
+        /// <summary>Null: plain TCP. Otherwise a TLS handshake follows the connect.</summary>
+        public TlsClientOptions? Tls { get; set; }
+
+        /// <summary>Text sent once connected (and secured), before waiting for <see cref="Expect"/>.</summary>
+        public string? Send { get; set; }
+
+        /// <summary>A pattern the reply must match within the timeout, else the status is UnexpectedResponse.</summary>
+        public Regex? Expect { get; set; }
+
+        public Encoding Encoding { get; set; } = SocketSettings.DefaultEncoding;
+    }
+}

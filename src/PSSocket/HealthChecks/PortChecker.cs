@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using PSSocket.Errors;
+using PSSocket.Sessions;
+using PSSocket.Threading;
+using PSSocket.Tls;
+
+namespace PSSocket.HealthChecks
+{
+    /// <summary>
+    /// Checks TCP ports concurrently without a thread per check: at most <c>throttle</c> checks run at once, each
+    /// bounded by the timeout, each name resolved once. A check's task never faults: every failure, cancellation
+    /// included, ends as a result, so nothing goes unobserved on a background thread. The semaphore is not disposed:
+    /// checks still finishing after a stopped pipeline may release it, and it holds no wait handle.
+    /// </summary>
+    internal sealed class PortChecker
+    {
+        private const int MaximumResponseBytes = 64 * 1024;
+        private const int MaximumResponseChars = 4096;
+
+        private readonly PortCheckOptions _options;
+        private readonly SemaphoreSlim _throttle;
+        private readonly CancellationToken _cancellationToken;
+        private readonly ConcurrentDictionary<string, Lazy<Task<IPAddress[]>>> _names =
+            new ConcurrentDictionary<string, Lazy<Task<IPAddress[]>>>(StringComparer.OrdinalIgnoreCase);
+
+        public PortChecker(PortCheckOptions options, int throttle, CancellationToken cancellationToken)
+        {
+            _options = options;
+            _throttle = new SemaphoreSlim(Math.Max(1, throttle));
+            _cancellationToken = cancellationToken;
+        }
+
+        /// <summary>Starts a check; the task completes with its result and never faults.</summary>
+        public Task<PortCheckResult> Check(string computerName, int port) => CheckAsync(computerName, port);
+
+        internal static string StatusFor(string errorId) => errorId switch
+        {
+            ErrorIds.ConnectionRefused => PortStatus.Refused,
+            ErrorIds.ConnectTimedOut => PortStatus.TimedOut,
+            ErrorIds.NameNotResolved => PortStatus.NameNotResolved,
+            ErrorIds.NoAddressForFamily => PortStatus.NameNotResolved,
+            _ => PortStatus.Unreachable,
+        };
+
+        private async Task<PortCheckResult> CheckAsync(string computerName, int port)
+        {
+            var result = new PortCheckResult { ComputerName = computerName, Port = port };
+            try
+            {
+                await _throttle.WaitAsync(_cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RunAsync(result).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _throttle.Release();
+                }
+            }
+            catch (OperationCanceledException e)
+            {
+                Fail(result, PortStatus.TimedOut, "Stopped", "The check was stopped.", e);
+            }
+            catch (Exception e)
+            {
+                // Anything unforeseen becomes a result: an exception escaping here would go unobserved.
+                Fail(result, PortStatus.Unreachable, ErrorIds.SocketError, e.Message, e);
+            }
+
+            return result;
+        }
+
+        private async Task RunAsync(PortCheckResult result)
+        {
+            IPAddress[] addresses;
+            try
+            {
+                addresses = await Resolve(result.ComputerName).ConfigureAwait(false);
+            }
+            catch (SocketSessionException e)
+            {
+                Fail(result, PortStatus.NameNotResolved, e.ErrorId, e.Message, e);
+                return;
+            }
+
+            Deadline deadline = Deadline.After(_options.Timeout);
+            IPAddress? current = null;
+            long attemptStarted = Stopwatch.GetTimestamp();
+            (Socket? socket, SocketSessionException? failure) = await Connector.TryConnectAsync(
+                addresses,
+                result.Port,
+                result.ComputerName,
+                family => new Socket(family, SocketType.Stream, ProtocolType.Tcp),
+                family => _options.Family.Allows(family),
+                deadline,
+                _cancellationToken,
+                result.ComputerName,
+                address =>
+                {
+                    current = address;
+                    attemptStarted = Stopwatch.GetTimestamp();
+                }).ConfigureAwait(false);
+            if (socket == null)
+            {
+                result.RemoteAddress = current?.ToString();
+                result.LatencyMs = current == null ? (double?)null : Elapsed(attemptStarted);
+                Fail(result, StatusFor(failure!.ErrorId), failure.ErrorId, failure.Message, failure);
+                return;
+            }
+
+            result.LatencyMs = Elapsed(attemptStarted);
+            result.RemoteAddress = current?.ToString();
+            Stream? stream = null;
+            try
+            {
+                stream = new NetworkStream(socket, ownsSocket: false);
+                if (_options.Tls != null)
+                {
+                    stream = await SecureAsync(result, stream, deadline).ConfigureAwait(false);
+                    if (stream == null)
+                    {
+                        return;
+                    }
+                }
+
+                if (_options.Send != null || _options.Expect != null)
+                {
+                    if (!await ProbeAsync(result, stream, deadline).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+
+                result.Status = PortStatus.Open;
+                result.Success = true;
+            }
+            finally
+            {
+                try
+                {
+                    socket.Shutdown(SocketShutdown.Both);
+                }
+                catch (SocketException)
+                {
+                    // The peer may have gone already.
+                }
+
+                socket.Dispose();
+                stream?.Dispose();
+            }
+        }
+
+        private Task<IPAddress[]> Resolve(string computerName) =>
+            _names.GetOrAdd(
+                computerName,
+                name => new Lazy<Task<IPAddress[]>>(() => HostResolver.ResolveAsync(name, Deadline.After(_options.Timeout), _cancellationToken)))
+            .Value;
+
+        /// <summary>The TLS stream, or null when the handshake failed (the result says why, with the certificate facts).</summary>
+        private async Task<Stream?> SecureAsync(PortCheckResult result, Stream transport, Deadline deadline)
+        {
+            string peer = result.RemoteAddress == null ? result.ComputerName : EndPoints.Format(IPAddress.Parse(result.RemoteAddress), result.Port);
+            try
+            {
+                TlsHandshakeResult secured = await TlsHandshake.AuthenticateAsync(
+                    transport, null, _options.Tls!, SessionTls.TargetName(result.ComputerName, null), peer, deadline, _cancellationToken, result.ComputerName)
+                    .ConfigureAwait(false);
+                CopyTls(result, secured.Info);
+                return secured.Stream;
+            }
+            catch (TlsFailureException e)
+            {
+                if (e.Facts != null)
+                {
+                    CopyTls(result, e.Facts);
+                }
+
+                Fail(result, PortStatus.TlsFailed, e.ErrorId, e.Message, e);
+                return null;
+            }
+        }
+
+        /// <summary>Sends the probe text and waits for the pattern; false (with the result filled in) when it did not come.</summary>
+        private async Task<bool> ProbeAsync(PortCheckResult result, Stream stream, Deadline deadline)
+        {
+            try
+            {
+                if (_options.Send != null)
+                {
+                    byte[] request = _options.Encoding.GetBytes(_options.Send);
+                    Task write = stream.WriteAsync(request, 0, request.Length, _cancellationToken);
+                    if (!await TaskWaiter.WaitAsync(write, deadline, _cancellationToken).ConfigureAwait(false))
+                    {
+                        TaskWaiter.Forget(write);
+                        Fail(result, PortStatus.UnexpectedResponse, ErrorIds.UnexpectedResponse, $"Sending the probe did not finish within {_options.Timeout} ms.", null);
+                        return false;
+                    }
+
+                    await write.ConfigureAwait(false);
+                }
+
+                if (_options.Expect == null)
+                {
+                    return true;
+                }
+
+                var received = new MemoryStream();
+                var chunk = new byte[4096];
+                while (true)
+                {
+                    Task<int> read = stream.ReadAsync(chunk, 0, chunk.Length, _cancellationToken);
+                    if (!await TaskWaiter.WaitAsync(read, deadline, _cancellationToken).ConfigureAwait(false))
+                    {
+                        TaskWaiter.Forget(read);
+                        return NoMatch(result, received, $"no reply matching '{_options.Expect}' arrived within {_options.Timeout} ms");
+                    }
+
+                    int n = await read.ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        return NoMatch(result, received, $"the peer closed the connection without a reply matching '{_options.Expect}'");
+                    }
+
+                    received.Write(chunk, 0, n);
+                    string text = Text(received);
+                    if (_options.Expect.IsMatch(text))
+                    {
+                        result.Response = Truncate(text);
+                        return true;
+                    }
+
+                    if (received.Length >= MaximumResponseBytes)
+                    {
+                        return NoMatch(result, received, $"the first {MaximumResponseBytes} bytes of the reply do not match '{_options.Expect}'");
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException || e is SocketException || e is ObjectDisposedException || e is NotSupportedException)
+            {
+                SocketException? socketError = Innermost<SocketException>(e);
+                string id = socketError == null ? ErrorIds.UnexpectedResponse : SocketErrorTranslator.ForTransfer(socketError, "probing", result.ComputerName).ErrorId;
+                Fail(result, PortStatus.UnexpectedResponse, id, $"The probe of {result.ComputerName} port {result.Port} failed: {e.Message}", e);
+                return false;
+            }
+        }
+
+        private bool NoMatch(PortCheckResult result, MemoryStream received, string reason)
+        {
+            result.Response = Truncate(Text(received));
+            Fail(result, PortStatus.UnexpectedResponse, ErrorIds.UnexpectedResponse, $"{result.ComputerName} port {result.Port} accepted the connection, but {reason}.", null);
+            return false;
+        }
+
+        private string Text(MemoryStream received) => _options.Encoding.GetString(received.GetBuffer(), 0, (int)received.Length);
+
+        private static string Truncate(string text) => text.Length <= MaximumResponseChars ? text : text.Substring(0, MaximumResponseChars);
+
+        private static void CopyTls(PortCheckResult result, TlsInfo info)
+        {
+            result.TlsProtocol = info.Protocol.Length == 0 ? null : info.Protocol;
+            result.TlsCipherSuite = info.CipherSuite.Length == 0 ? null : info.CipherSuite;
+            result.CertificateSubject = info.Subject;
+            result.CertificateIssuer = info.Issuer;
+            result.CertificateSubjectAlternativeNames = info.SubjectAlternativeNames;
+            result.CertificateNotBefore = info.NotBefore;
+            result.CertificateNotAfter = info.NotAfter;
+            result.CertificateDaysUntilExpiry = info.DaysUntilExpiry;
+            result.CertificateThumbprint = info.Thumbprint;
+            result.CertificateChainValid = info.Subject == null ? (bool?)null : info.ChainValid;
+            result.CertificateChainStatus = info.ChainStatus;
+            result.CertificateNameMatches = info.NameMatches;
+        }
+
+        private static void Fail(PortCheckResult result, string status, string errorId, string message, Exception? error)
+        {
+            result.Status = status;
+            result.Success = false;
+            result.ErrorId = errorId;
+            result.Message = message;
+            result.SocketError = Innermost<SocketException>(error)?.SocketErrorCode.ToString();
+        }
+
+        private static T? Innermost<T>(Exception? error)
+            where T : Exception
+        {
+            T? found = null;
+            for (Exception? e = error; e != null; e = e.InnerException)
+            {
+                if (e is T match)
+                {
+                    found = match;
+                }
+            }
+
+            return found;
+        }
+
+        private static double Elapsed(long started) =>
+            Math.Round((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency, 3);
+    }
+}
