@@ -7,7 +7,7 @@ namespace PSSocket.Commands
     /// <summary>Binds and listens on a TCP port (loopback unless an address is named) and returns the listener at once.</summary>
     [Cmdlet(VerbsLifecycle.Start, "SocketListener")]
     [OutputType(typeof(SocketSession))]
-    public sealed class StartSocketListenerCommand : SessionSettingsCmdlet
+    public sealed partial class StartSocketListenerCommand : SessionSettingsCmdlet
     {
         public const int DefaultBacklog = 4096;
 
@@ -33,6 +33,10 @@ namespace PSSocket.Commands
             IPAddress address = LocalAddress ?? (AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
             var settings = new SocketSettings { Family = AddressFamily };
             ApplyBoundSettings(settings);
+            if (StartOtherKind(settings))
+            {
+                return;
+            }
 
             SocketSession? listener = null;
             if (TryRun(() => listener = SocketSession.CreateListener(settings, Registry, new IPEndPoint(address, Port), Backlog)))

@@ -14,7 +14,7 @@ namespace PSSocket.Sessions
     /// One socket and everything a script needs to know about it: a client, an accepted connection or a
     /// listener. Bytes received but not yet consumed stay here between calls.
     /// </summary>
-    public sealed class SocketSession : IDisposable
+    public sealed partial class SocketSession : IDisposable
     {
         private readonly object _stateGate = new object();
         private readonly object _acceptGate = new object();
@@ -40,7 +40,7 @@ namespace PSSocket.Sessions
 
         public int Id { get; internal set; }
 
-        public SocketProtocol Protocol => SocketProtocol.Tcp;
+        public SocketProtocol Protocol => _settings.Protocol;
 
         public SocketRole Role { get; }
 
@@ -67,7 +67,7 @@ namespace PSSocket.Sessions
         public long BytesReceived => _counters.BytesReceived;
 
         /// <summary>Bytes received from the socket that no receive call has consumed yet.</summary>
-        public int BytesBuffered => _receiver?.Buffered ?? 0;
+        public int BytesBuffered => _datagrams?.BytesBuffered ?? _receiver?.Buffered ?? 0;
 
         /// <summary>True once the peer has closed its send side (end of stream reached).</summary>
         public bool RemoteClosed => _receiver?.EndOfStream ?? false;
@@ -165,6 +165,7 @@ namespace PSSocket.Sessions
         public void Connect(string host, int port, int timeout, CancellationToken cancellationToken)
         {
             EnsureConnectable();
+            EnsureIPProtocol();
             Deadline deadline = Deadline.After(timeout);
             IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
             Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this);
@@ -188,6 +189,7 @@ namespace PSSocket.Sessions
         /// <summary>Waits for the next connection; a wait that times out or is cancelled keeps the pending accept.</summary>
         public SocketSession Accept(int timeout, CancellationToken cancellationToken)
         {
+            EnsureStream("accept connections on");
             lock (_acceptGate)
             {
                 Socket listener = EnsureListening();
@@ -222,6 +224,7 @@ namespace PSSocket.Sessions
 
         internal SessionReceiver GetReceiver()
         {
+            EnsureStream("receive a stream from");
             lock (_stateGate)
             {
                 switch (_state)
@@ -242,6 +245,7 @@ namespace PSSocket.Sessions
 
         public void Send(byte[] data, int offset, int count, CancellationToken cancellationToken)
         {
+            EnsureStream("send a stream on");
             SocketSender sender;
             lock (_stateGate)
             {
@@ -267,6 +271,7 @@ namespace PSSocket.Sessions
         /// <summary>Shuts down the send side only, so a peer reading to end of stream can answer.</summary>
         public void ShutdownSend()
         {
+            EnsureStream("shut down the send side of");
             lock (_stateGate)
             {
                 if (_state == SocketState.SendShutdown)
@@ -321,6 +326,7 @@ namespace PSSocket.Sessions
             }
 
             socket?.Dispose();
+            CloseKinds();
             _receiver?.Abandon();
             TaskWaiter.Forget(_pendingAccept);
             _registry?.Remove(this);
@@ -360,6 +366,7 @@ namespace PSSocket.Sessions
 
             LocalEndPoint = _socket.LocalEndPoint;
             _state = SocketState.Bound;
+            StartDatagrams(_socket);
         }
 
         private Socket MakeSocketFor(AddressFamily family)
@@ -389,7 +396,7 @@ namespace PSSocket.Sessions
 
         private Socket NewSocket(AddressFamily family)
         {
-            var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            var socket = new Socket(family, Protocol.SocketType(), Protocol.ProtocolType());
             _settings.ApplyTo(socket);
             return socket;
         }
@@ -399,14 +406,15 @@ namespace PSSocket.Sessions
         private void Attach(Socket socket, string? host)
         {
             _socket = socket;
-            LocalEndPoint = socket.LocalEndPoint;
-            RemoteEndPoint = socket.RemoteEndPoint;
+            LocalEndPoint = EndPoints.Normalize(socket.LocalEndPoint);
+            RemoteEndPoint = EndPoints.Normalize(socket.RemoteEndPoint);
             RemoteHost = host;
             ConnectedAt = DateTime.Now;
             _receiver = new SessionReceiver(new SocketReceiveSource(socket), _counters, this);
             _sender = new SocketSender(socket, _counters, this);
             _counters.Touch();
             _state = SocketState.Connected;
+            StartDatagrams(socket);
         }
 
         private void EnsureConnectable()

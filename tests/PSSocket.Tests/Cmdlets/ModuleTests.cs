@@ -46,7 +46,7 @@ namespace PSSocket.Tests.Cmdlets
         {
             string path = System.IO.Path.Combine(PowerShellHarness.StagedModuleDirectory, "PSSocket.Format.ps1xml");
             _ = new System.Management.Automation.Runspaces.FormatTable(new[] { path });
-            var view = System.Xml.Linq.XDocument.Load(path).Descendants("View").Single();
+            var view = System.Xml.Linq.XDocument.Load(path).Descendants("View").Single(v => v.Element("Name")!.Value == "PSSocket.Sessions.SocketSession");
             Assert.Equal("PSSocket.Sessions.SocketSession", view.Element("ViewSelectedBy")!.Element("TypeName")!.Value);
             Assert.Equal(
                 new[] { "Id", "Protocol", "State", "Local", "Remote", "Sent", "Received" },
