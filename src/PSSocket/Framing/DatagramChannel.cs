@@ -9,7 +9,7 @@ using PSSocket.Threading;
 
 namespace PSSocket.Framing
 {
-    /// <summary>One datagram as the receive pump took it from the socket, or the error it met instead.</summary>
+    /// <summary>One datagram as the receive pump took it from the socket.</summary>
     internal sealed class ReceivedDatagram
     {
         public ReceivedDatagram(byte[] payload, EndPoint? from, DateTime receivedAtUtc)
@@ -19,55 +19,64 @@ namespace PSSocket.Framing
             ReceivedAtUtc = receivedAtUtc;
         }
 
-        public ReceivedDatagram(SocketSessionException error)
-        {
-            Payload = Array.Empty<byte>();
-            Error = error;
-            ReceivedAtUtc = DateTime.UtcNow;
-        }
-
         public byte[] Payload { get; }
 
         public EndPoint? From { get; }
 
         public DateTime ReceivedAtUtc { get; }
-
-        public SocketSessionException? Error { get; }
     }
 
     /// <summary>
-    /// Receives a datagram socket's datagrams as they arrive, on I/O completion threads, into a queue that the
-    /// pipeline thread takes from. The socket's kernel buffer only has to hold what arrives while the pump copies,
+    /// Receives a datagram socket's datagrams as they arrive, on a receive thread of its own, into a queue that the
+    /// pipeline thread takes from. The socket's kernel buffer only has to hold what arrives while the thread copies,
     /// not what arrives while a script is busy, so a burst is not dropped because PowerShell is slower than the
-    /// sender. The queue is bounded: past the limit the pump pauses, the kernel buffer fills, and the OS drops.
+    /// sender. The queue is bounded: past the limit the thread waits, the kernel buffer fills, and the OS drops.
     /// Nothing is taken off the queue until a receive call returns it, so a timeout or Ctrl+C loses nothing.
+    /// A blocking receive on a dedicated thread wakes as soon as the kernel has a datagram; asynchronous receives
+    /// wait for a thread-pool thread, and under load those waits let bursts overflow the kernel buffer. The thread
+    /// makes no object per datagram: payloads are packed into pooled 1 MiB chunks, entries are structs, and a
+    /// sender's end point is shared by its datagrams, so garbage collections stay short.
     /// </summary>
     internal sealed class DatagramChannel : IDisposable
     {
-        /// <summary>UDP payloads top out at 65,527 bytes (IPv6; 65,507 over IPv4), so 64 KiB holds any of them whole.</summary>
+        /// <summary>
+        /// UDP payloads top out at 65,527 bytes (IPv6; 65,507 over IPv4). A datagram that fills the whole buffer
+        /// may have been cut short, so the buffer is one byte larger than anything that is reported as whole.
+        /// </summary>
         public const int UdpBufferSize = 64 * 1024;
 
         /// <summary>Unix datagrams are limited by the sender's SO_SNDBUF (208 KiB by default on Linux), not by a header field.</summary>
         public const int UnixBufferSize = 256 * 1024;
 
-        /// <summary>What a queued datagram is charged beyond its payload: the arrays and objects around it.</summary>
-        private const int Overhead = 96;
+        /// <summary>What a queued datagram is charged beyond its payload: its queue entry.</summary>
+        private const int Overhead = 64;
 
-        private const long MinimumQueueLimit = 16 * 1024 * 1024;
+        private const int ChunkSize = 1024 * 1024;
+        private const int SpareChunks = 2;
+
+        /// <summary>Room for a burst of 100,000 small datagrams whatever the socket buffer.</summary>
+        private const long MinimumQueueLimit = 32 * 1024 * 1024;
+
+        private static int _threads;
 
         private readonly object _gate = new object();
-        private readonly Queue<ReceivedDatagram> _queue = new Queue<ReceivedDatagram>();
+        private readonly Queue<Entry> _queue = new Queue<Entry>();
+        private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();
         private readonly SemaphoreSlim _available = new SemaphoreSlim(0);
         private readonly Socket _socket;
         private readonly SessionCounters _counters;
         private readonly object _owner;
-        private readonly SocketAsyncEventArgs _args;
         private readonly EndPoint _template;
+        private readonly bool _unix;
         private readonly long _queueLimit;
+        private Thread? _thread;
         private long _queuedCharge;
         private int _queuedBytes;
         private long _received;
-        private bool _pumping;
+        private byte[]? _writeChunk;
+        private int _writeOffset;
+        private byte[]? _readChunk;
+        private EndPoint? _lastSender;
         private bool _closed;
 
         public DatagramChannel(Socket socket, SessionCounters counters, object owner)
@@ -75,15 +84,11 @@ namespace PSSocket.Framing
             _socket = socket;
             _counters = counters;
             _owner = owner;
-            bool unix = socket.AddressFamily == AddressFamily.Unix;
-            _template = unix
+            _unix = socket.AddressFamily == AddressFamily.Unix;
+            _template = _unix
                 ? UnixEndPoints.ReceiveTemplate()
                 : new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-            _queueLimit = Math.Max(MinimumQueueLimit, 2L * socket.ReceiveBufferSize);
-            byte[] buffer = new byte[unix ? UnixBufferSize : UdpBufferSize];
-            _args = new SocketAsyncEventArgs();
-            _args.SetBuffer(buffer, 0, buffer.Length);
-            _args.Completed += OnCompleted;
+            _queueLimit = Math.Max(MinimumQueueLimit, 4L * socket.ReceiveBufferSize);
         }
 
         public Socket Socket => _socket;
@@ -118,15 +123,19 @@ namespace PSSocket.Framing
         {
             lock (_gate)
             {
-                if (_pumping || _closed)
+                if (_thread != null || _closed)
                 {
                     return;
                 }
 
-                _pumping = true;
+                _thread = new Thread(ReceiveLoop)
+                {
+                    IsBackground = true,
+                    Name = "PSSocket datagram receiver " + Interlocked.Increment(ref _threads),
+                };
             }
 
-            Pump();
+            _thread.Start();
         }
 
         /// <summary>The next datagram, waiting until the deadline; a queued error is thrown when its turn comes.</summary>
@@ -141,8 +150,8 @@ namespace PSSocket.Framing
                         ErrorIds.ReceiveTimedOut, $"No datagram arrived at {describe} within {deadline.TimeoutMilliseconds} ms.", _owner);
                 }
 
-                ReceivedDatagram item;
-                bool restart;
+                Entry entry;
+                byte[] payload;
                 lock (_gate)
                 {
                     if (_queue.Count == 0)
@@ -156,23 +165,34 @@ namespace PSSocket.Framing
                         continue;
                     }
 
-                    item = _queue.Dequeue();
-                    _queuedBytes -= item.Payload.Length;
-                    _queuedCharge -= item.Payload.Length + Overhead;
-                    restart = !_pumping && !_closed && _queuedCharge < _queueLimit / 2;
+                    entry = _queue.Dequeue();
+                    payload = new byte[entry.Length];
+                    if (entry.Chunk != null)
+                    {
+                        Buffer.BlockCopy(entry.Chunk, entry.Offset, payload, 0, entry.Length);
+                        if (!ReferenceEquals(entry.Chunk, _readChunk))
+                        {
+                            // Entries leave in the order they came, so the reader moving on means the writer has too.
+                            Recycle(_readChunk);
+                            _readChunk = entry.Chunk;
+                        }
+                    }
+
+                    long before = _queuedCharge;
+                    _queuedBytes -= entry.Length;
+                    _queuedCharge -= entry.Length + Overhead;
+                    if (before >= _queueLimit && _queuedCharge < _queueLimit)
+                    {
+                        Monitor.PulseAll(_gate);
+                    }
                 }
 
-                if (restart)
+                if (entry.Error != null)
                 {
-                    Start();
+                    throw entry.Error;
                 }
 
-                if (item.Error != null)
-                {
-                    throw item.Error;
-                }
-
-                return item;
+                return new ReceivedDatagram(payload, entry.From, new DateTime(entry.TicksUtc, DateTimeKind.Utc));
             }
         }
 
@@ -187,119 +207,125 @@ namespace PSSocket.Framing
 
                 _closed = true;
                 _queue.Clear();
+                _spareChunks.Clear();
+                _writeChunk = null;
+                _readChunk = null;
                 _queuedBytes = 0;
                 _queuedCharge = 0;
-                if (!_pumping)
-                {
-                    _args.Dispose();
-                }
+                Monitor.PulseAll(_gate);
             }
 
-            // Wakes every waiting receive; each finds the queue empty and the channel closed.
+            // Wakes every waiting receive; each finds the queue empty and the channel closed. The receive thread
+            // ends when the session disposes the socket under it.
             _available.Release();
         }
 
-        private void Pump()
+        private void ReceiveLoop()
         {
             try
             {
-                while (true)
+                var buffer = new byte[_unix ? UnixBufferSize : UdpBufferSize];
+                EndPoint from = _template;
+                while (WaitForRoom())
                 {
-                    lock (_gate)
+                    if (_unix)
                     {
-                        if (_closed || _queuedCharge >= _queueLimit)
+                        from = _template; // a shorter path would make the runtime cut the next sender's path short
+                    }
+
+                    int count;
+                    try
+                    {
+                        count = _socket.ReceiveFrom(buffer, 0, buffer.Length, SocketFlags.None, ref from);
+                    }
+                    catch (SocketException e)
+                    {
+                        if (!Report(e.SocketErrorCode))
                         {
-                            StopPumping();
                             return;
                         }
+
+                        continue;
                     }
 
-                    _args.RemoteEndPoint = _template;
-                    if (_socket.ReceiveFromAsync(_args))
+                    if (count == buffer.Length)
                     {
-                        return;
+                        EnqueueError(Truncated(from, buffer.Length));
+                        continue;
                     }
 
-                    if (!Take(_args))
-                    {
-                        return;
-                    }
+                    Interlocked.Increment(ref _received);
+                    _counters.AddReceived(count);
+                    EnqueuePayload(buffer, count, Sender(from));
                 }
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session closed the socket: the thread's work is done.
             }
             catch (Exception e)
             {
-                // Every exception stops here: one escaping an I/O thread would end the user's shell.
+                // Every exception stops here: one escaping a thread of ours would end the user's shell.
                 Fail(e);
             }
         }
 
-        private void OnCompleted(object? sender, SocketAsyncEventArgs e)
+        /// <summary>Waits while the queue is full; false once the channel is closed.</summary>
+        private bool WaitForRoom()
         {
-            try
+            lock (_gate)
             {
-                if (Take(e))
+                while (!_closed && _queuedCharge >= _queueLimit)
                 {
-                    Pump();
+                    Monitor.Wait(_gate);
                 }
-            }
-            catch (Exception error)
-            {
-                Fail(error);
+
+                return !_closed;
             }
         }
 
-        /// <summary>Queues what one receive brought; false when the pump must stop.</summary>
-        private bool Take(SocketAsyncEventArgs e)
+        /// <summary>Queues what a failed receive means; false when the thread must stop.</summary>
+        private bool Report(SocketError error)
         {
-            switch (e.SocketError)
+            switch (error)
             {
-                case SocketError.Success when (e.SocketFlags & SocketFlags.Truncated) != 0:
                 case SocketError.MessageSize:
-                    Enqueue(new ReceivedDatagram(new SocketSessionException(
-                        ErrorIds.DatagramTruncated,
-                        $"A datagram from {EndPoints.Format(Sender(e))} was larger than the {e.Count}-byte receive buffer and the system cut it short; it was dropped.",
-                        _owner)));
-                    return true;
-                case SocketError.Success:
-                    var payload = new byte[e.BytesTransferred];
-                    Buffer.BlockCopy(e.Buffer!, e.Offset, payload, 0, payload.Length);
-                    Interlocked.Increment(ref _received);
-                    _counters.AddReceived(payload.Length);
-                    Enqueue(new ReceivedDatagram(payload, Sender(e), DateTime.UtcNow));
+                    EnqueueError(Truncated(null, _unix ? UnixBufferSize : UdpBufferSize));
                     return true;
                 case SocketError.ConnectionRefused:
                 case SocketError.ConnectionReset:
                     // An ICMP port unreachable for an earlier send: reported once, in its place among the datagrams.
-                    Enqueue(new ReceivedDatagram(new SocketSessionException(
+                    EnqueueError(new SocketSessionException(
                         ErrorIds.ConnectionRefused,
                         "The peer's port was closed when an earlier datagram arrived there (ICMP port unreachable).",
-                        _owner)));
+                        _owner));
                     return true;
                 case SocketError.OperationAborted:
                 case SocketError.Interrupted:
                 case SocketError.NotSocket:
                 case SocketError.Shutdown:
-                    lock (_gate)
-                    {
-                        StopPumping();
-                    }
-
+                case SocketError.Success:
                     return false;
                 default:
-                    Fail(new SocketException((int)e.SocketError));
+                    Fail(new SocketException((int)error));
                     return false;
             }
         }
 
-        private EndPoint? Sender(SocketAsyncEventArgs e)
+        private SocketSessionException Truncated(EndPoint? from, int bufferSize) =>
+            new SocketSessionException(
+                ErrorIds.DatagramTruncated,
+                $"A datagram{(from == null ? string.Empty : " from " + EndPoints.Format(Sender(from)))} did not fit the {bufferSize}-byte receive buffer and the system cut it short; it was dropped.",
+                _owner);
+
+        private EndPoint? Sender(EndPoint? from)
         {
-            EndPoint? from = e.RemoteEndPoint;
             if (from == null || ReferenceEquals(from, _template))
             {
                 return null;
             }
 
-            if (UnixEndPoints.IsUnix(from))
+            if (_unix)
             {
                 // An unnamed sender (a socket that never bound a path) has no address to answer to.
                 string path = from.ToString() ?? string.Empty;
@@ -309,7 +335,7 @@ namespace PSSocket.Framing
             return EndPoints.Normalize(from);
         }
 
-        private void Enqueue(ReceivedDatagram item)
+        private void EnqueuePayload(byte[] buffer, int count, EndPoint? from)
         {
             lock (_gate)
             {
@@ -318,12 +344,58 @@ namespace PSSocket.Framing
                     return;
                 }
 
-                _queue.Enqueue(item);
-                _queuedBytes += item.Payload.Length;
-                _queuedCharge += item.Payload.Length + Overhead;
+                if (_writeChunk == null || ChunkSize - _writeOffset < count)
+                {
+                    _writeChunk = _spareChunks.Count > 0 ? _spareChunks.Pop() : new byte[ChunkSize];
+                    _writeOffset = 0;
+                }
+
+                Buffer.BlockCopy(buffer, 0, _writeChunk, _writeOffset, count);
+                if (from != null && from.Equals(_lastSender))
+                {
+                    from = _lastSender;
+                }
+
+                _lastSender = from ?? _lastSender;
+                _queue.Enqueue(new Entry
+                {
+                    Chunk = _writeChunk,
+                    Offset = _writeOffset,
+                    Length = count,
+                    From = from,
+                    TicksUtc = DateTime.UtcNow.Ticks,
+                });
+                _writeOffset += count;
+                _queuedBytes += count;
+                _queuedCharge += count + Overhead;
             }
 
             _available.Release();
+        }
+
+        private void EnqueueError(SocketSessionException error)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _queue.Enqueue(new Entry { Error = error, TicksUtc = DateTime.UtcNow.Ticks });
+                _queuedCharge += Overhead;
+            }
+
+            _available.Release();
+        }
+
+        /// <summary>Called under the gate, for a chunk whose datagrams have all been read.</summary>
+        private void Recycle(byte[]? chunk)
+        {
+            if (chunk != null && !ReferenceEquals(chunk, _writeChunk) && _spareChunks.Count < SpareChunks)
+            {
+                _spareChunks.Push(chunk);
+            }
         }
 
         private void Fail(Exception error)
@@ -332,26 +404,25 @@ namespace PSSocket.Framing
             lock (_gate)
             {
                 closed = _closed;
-                StopPumping();
             }
 
             if (!closed && !(error is ObjectDisposedException))
             {
-                SocketSessionException failure = error is SocketException socketError
+                EnqueueError(error is SocketException socketError
                     ? SocketErrorTranslator.ForTransfer(socketError, "receiving datagrams", _owner)
-                    : new SocketSessionException(ErrorIds.SocketError, "Receiving datagrams failed: " + error.Message, _owner, error);
-                Enqueue(new ReceivedDatagram(failure));
+                    : new SocketSessionException(ErrorIds.SocketError, "Receiving datagrams failed: " + error.Message, _owner, error));
             }
         }
 
-        /// <summary>Called under the gate.</summary>
-        private void StopPumping()
+        /// <summary>One queued datagram: where its payload sits in a chunk, or the error met instead.</summary>
+        private struct Entry
         {
-            _pumping = false;
-            if (_closed)
-            {
-                _args.Dispose();
-            }
+            public byte[]? Chunk;
+            public int Offset;
+            public int Length;
+            public EndPoint? From;
+            public long TicksUtc;
+            public SocketSessionException? Error;
         }
     }
 }

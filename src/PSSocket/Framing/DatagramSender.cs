@@ -8,10 +8,14 @@ using PSSocket.Threading;
 
 namespace PSSocket.Framing
 {
-    /// <summary>Sends one datagram whole, waiting for room within the send timeout; the system never sends part of one.</summary>
+    /// <summary>
+    /// Sends one datagram whole, within the send timeout; the system never sends part of one. The socket stays in
+    /// blocking mode (the session's receive thread blocks on it), so the wait for room is the socket's own send
+    /// timeout, set in slices short enough for Ctrl+C to stop a send into a full queue promptly.
+    /// </summary>
     internal static class DatagramSender
     {
-        private const int PollSliceMicroseconds = 50_000;
+        private const int SliceMilliseconds = 250;
 
         public static void Send(
             Socket socket,
@@ -22,28 +26,16 @@ namespace PSSocket.Framing
             SessionCounters counters,
             object owner,
             string described,
-            bool broadcastEnabled)
+            bool broadcastEnabled,
+            ref int sendTimeoutSet)
         {
-            bool wasBlocking = true;
             try
             {
-                wasBlocking = socket.Blocking;
-                socket.Blocking = false;
                 while (true)
                 {
-                    SocketError error = TrySend(socket, data, to);
-                    if (error == SocketError.Success)
-                    {
-                        counters.AddSent(data.Length);
-                        return;
-                    }
-
-                    if (error != SocketError.WouldBlock && error != SocketError.NoBufferSpaceAvailable)
-                    {
-                        throw Translate(error, to, described, data.Length, owner, broadcastEnabled);
-                    }
-
-                    if (!WaitForRoom(socket, deadline, cancellationToken))
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int remaining = deadline.RemainingMilliseconds;
+                    if (remaining == 0)
                     {
                         throw new SocketSessionException(
                             ErrorIds.SocketError,
@@ -51,21 +43,34 @@ namespace PSSocket.Framing
                             owner,
                             new SocketException((int)SocketError.TimedOut));
                     }
+
+                    int slice = remaining < 0 ? SliceMilliseconds : Math.Min(SliceMilliseconds, remaining);
+                    if (sendTimeoutSet != slice)
+                    {
+                        socket.SendTimeout = slice;
+                        sendTimeoutSet = slice;
+                    }
+
+                    SocketError error = TrySend(socket, data, to);
+                    switch (error)
+                    {
+                        case SocketError.Success:
+                            counters.AddSent(data.Length);
+                            return;
+                        case SocketError.WouldBlock:
+                        case SocketError.TimedOut:
+                            break;
+                        case SocketError.NoBufferSpaceAvailable:
+                            Thread.Sleep(1);
+                            break;
+                        default:
+                            throw Translate(error, to, described, data.Length, owner, broadcastEnabled);
+                    }
                 }
             }
             catch (ObjectDisposedException e)
             {
                 throw new SocketSessionException(ErrorIds.SessionClosed, "The session was closed while sending.", owner, e);
-            }
-            finally
-            {
-                try
-                {
-                    socket.Blocking = wasBlocking;
-                }
-                catch (ObjectDisposedException)
-                {
-                }
             }
         }
 
@@ -86,28 +91,6 @@ namespace PSSocket.Framing
             {
                 return e.SocketErrorCode;
             }
-        }
-
-        /// <summary>
-        /// Polls for room in slices. A Unix datagram socket that is not connected reports room even while the
-        /// receiver's queue is full, so a send that still would block sleeps a moment instead of spinning.
-        /// </summary>
-        private static bool WaitForRoom(Socket socket, Deadline deadline, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int remaining = deadline.RemainingMilliseconds;
-            if (remaining == 0)
-            {
-                return false;
-            }
-
-            int slice = remaining < 0 ? PollSliceMicroseconds : Math.Min(PollSliceMicroseconds, remaining * 1000);
-            if (socket.Poll(slice, SelectMode.SelectWrite))
-            {
-                Thread.Sleep(1);
-            }
-
-            return true;
         }
 
         private static SocketSessionException Translate(SocketError error, EndPoint? to, string described, int length, object owner, bool broadcastEnabled)

@@ -27,6 +27,7 @@ namespace PSSocket.Sessions
         private DatagramChannel? _datagrams;
         private string? _ownedSocketFile;
         private long _datagramsSent;
+        private int _datagramSendTimeoutSet = -2;
 
         /// <summary>Datagrams sent so far (datagram sessions).</summary>
         public long DatagramsSent => Interlocked.Read(ref _datagramsSent);
@@ -239,7 +240,7 @@ namespace PSSocket.Sessions
             string described = target == null ? EndPoints.Format(RemoteEndPoint) : EndPoints.Format(target);
             lock (_datagramSendGate)
             {
-                DatagramSender.Send(socket, data, target, deadline, cancellationToken, _counters, this, described, _settings.Broadcast);
+                DatagramSender.Send(socket, data, target, deadline, cancellationToken, _counters, this, described, _settings.Broadcast, ref _datagramSendTimeoutSet);
             }
 
             Interlocked.Increment(ref _datagramsSent);
