@@ -117,6 +117,12 @@ namespace PSSocket.Commands
 
         private void SendFiles(SocketSession session)
         {
+            if (!TryRun(() => session.EnsureStreamSession("send files on")))
+            {
+                _failed = true;
+                return;
+            }
+
             foreach (string pattern in Path!)
             {
                 foreach (string file in ResolveFiles(pattern))

@@ -5,8 +5,12 @@ namespace PSSocket
     internal static class EndPoints
     {
         /// <summary>The usual written form: 127.0.0.1:80, [::1]:80, /path/to.sock.</summary>
-        public static string Format(EndPoint? endPoint) =>
-            endPoint is DnsEndPoint named ? $"{named.Host}:{named.Port}" : Normalize(endPoint)?.ToString() ?? string.Empty;
+        public static string Format(EndPoint? endPoint) => endPoint switch
+        {
+            DnsEndPoint named => $"{named.Host}:{named.Port}",
+            { AddressFamily: System.Net.Sockets.AddressFamily.Unix } unix when string.IsNullOrEmpty(unix.ToString()) => "(unnamed)",
+            _ => Normalize(endPoint)?.ToString() ?? string.Empty,
+        };
 
         public static string Format(IPAddress address, int port) => Format(new IPEndPoint(address, port));
 

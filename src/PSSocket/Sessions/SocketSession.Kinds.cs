@@ -443,6 +443,9 @@ namespace PSSocket.Sessions
             }
         }
 
+        /// <summary>NotAStreamSession for a datagram session, before a stream-only operation starts.</summary>
+        internal void EnsureStreamSession(string action) => EnsureStream(action);
+
         private void EnsureStream(string action)
         {
             if (IsDatagram)
