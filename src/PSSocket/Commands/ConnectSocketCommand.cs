@@ -10,20 +10,23 @@ namespace PSSocket.Commands
     /// <summary>Connects a session to a host and port, trying each of the host's addresses within one timeout.</summary>
     [Cmdlet(VerbsCommunications.Connect, "Socket", DefaultParameterSetName = NewSessionSet)]
     [OutputType(typeof(SocketSession))]
-    public sealed class ConnectSocketCommand : SessionSettingsCmdlet
+    public sealed partial class ConnectSocketCommand : SessionSettingsCmdlet
     {
         private const string NewSessionSet = "NewSession";
         private const string SessionSet = "Session";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionPathSet)]
         public SocketSession? Session { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NewSessionSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
         [Alias("HostName", "Address")]
         [ValidateNotNullOrEmpty]
         public string ComputerName { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, Position = 1)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = NewSessionSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = SessionSet)]
         [ValidateRange(0, 65535)]
         public int Port { get; set; }
 
@@ -110,7 +113,7 @@ namespace PSSocket.Commands
             {
                 var settings = new SocketSettings { Family = AddressFamily };
                 ApplyBoundSettings(settings);
-                session = SocketSession.CreateClient(settings, Registry, null);
+                session = NewSession(settings);
             }
             else
             {
@@ -122,13 +125,13 @@ namespace PSSocket.Commands
             bool connected = false;
             try
             {
-                session.Connect(ComputerName, Port, timeout, _tls, StopToken);
+                ConnectSession(session, timeout);
                 connected = true;
             }
             catch (SocketSessionException e)
             {
                 // A session made here is closed again: the end point is the useful target, not a dead session.
-                object target = madeHere && e.Target is SocketSession ? $"{ComputerName}:{Port}" : e.Target ?? session;
+                object target = madeHere && e.Target is SocketSession ? Destination : e.Target ?? session;
                 WriteError(ErrorRecordFactory.From(new SocketSessionException(e.ErrorId, e.Message, target, e)));
             }
             catch (System.OperationCanceledException) when (StopToken.IsCancellationRequested)

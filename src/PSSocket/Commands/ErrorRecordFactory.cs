@@ -5,7 +5,7 @@ using PSSocket.Errors;
 namespace PSSocket.Commands
 {
     /// <summary>Turns the engine's errors into ErrorRecords: the stable id, a fitting category, the target.</summary>
-    internal static class ErrorRecordFactory
+    internal static partial class ErrorRecordFactory
     {
         private static readonly Dictionary<string, ErrorCategory> Categories = new Dictionary<string, ErrorCategory>
         {
@@ -65,7 +65,9 @@ namespace PSSocket.Commands
 
         public static ErrorRecord From(SocketSessionException error)
         {
-            ErrorCategory category = Categories.TryGetValue(error.ErrorId, out ErrorCategory known) ? known : ErrorCategory.NotSpecified;
+            ErrorCategory category = Categories.TryGetValue(error.ErrorId, out ErrorCategory known) || KindCategories.TryGetValue(error.ErrorId, out known)
+                ? known
+                : ErrorCategory.NotSpecified;
             return new ErrorRecord(error, error.ErrorId, category, error.Target);
         }
     }

@@ -1,18 +1,18 @@
 using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
+using PSSocket.Errors;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands
 {
-    /// <summary>Makes a TCP client session, optionally bound to a local address and port.</summary>
+    /// <summary>Makes a client session (TCP, UDP, Unix stream or Unix datagram), optionally bound to a local address and port or a local socket path.</summary>
     [Cmdlet(VerbsCommon.New, "Socket")]
     [OutputType(typeof(SocketSession))]
     public sealed class NewSocketCommand : SessionSettingsCmdlet
     {
         [Parameter]
-        [ValidateSet("Tcp")]
-        public string Protocol { get; set; } = "Tcp";
+        public SocketProtocol Protocol { get; set; } = SocketProtocol.Tcp;
 
         /// <summary>Restricts the session to IPv4 or IPv6 addresses, as ncat's -4 and -6 do.</summary>
         [Parameter]
@@ -25,6 +25,15 @@ namespace PSSocket.Commands
         [ValidateRange(0, 65535)]
         public int LocalPort { get; set; }
 
+        /// <summary>Unix sessions: the socket path to bind, so peers can answer (Unix datagram) or see who connected.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? LocalPath { get; set; }
+
+        /// <summary>UDP: allows sending to broadcast addresses (SO_BROADCAST).</summary>
+        [Parameter]
+        public SwitchParameter Broadcast { get; set; }
+
         /// <summary>Default connect timeout of the session, in milliseconds; -1 waits forever.</summary>
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
@@ -32,8 +41,31 @@ namespace PSSocket.Commands
 
         protected override void EndProcessing()
         {
-            var settings = new SocketSettings { Family = AddressFamily, ConnectTimeout = ConnectTimeout };
+            bool unix = Protocol.IsUnix();
+            string? conflict = unix && (LocalAddress != null || IsBound(nameof(LocalPort)) || IsBound(nameof(AddressFamily)))
+                ? $"A {Protocol} session has a socket path, not an address family, address or port: use -LocalPath."
+                : !unix && LocalPath != null ? $"-LocalPath binds a socket path; it is for UnixStream and UnixDatagram sessions, not {Protocol}."
+                : Broadcast && Protocol != SocketProtocol.Udp ? $"-Broadcast is for Udp sessions, not {Protocol}."
+                : null;
+            if (conflict != null)
+            {
+                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, Protocol));
+            }
+
+            var settings = new SocketSettings { Protocol = Protocol, Family = AddressFamily, ConnectTimeout = ConnectTimeout, Broadcast = Broadcast };
             ApplyBoundSettings(settings);
+
+            SocketSession? session = null;
+            if (unix)
+            {
+                string? path = LocalPath == null ? null : GetUnresolvedProviderPathFromPSPath(LocalPath);
+                if (TryRun(() => session = SocketSession.CreateUnixClient(settings, Registry, path)))
+                {
+                    WriteObject(session);
+                }
+
+                return;
+            }
 
             IPEndPoint? local = null;
             if (LocalAddress != null || IsBound(nameof(LocalPort)))
@@ -43,7 +75,6 @@ namespace PSSocket.Commands
                 local = new IPEndPoint(address, LocalPort);
             }
 
-            SocketSession? session = null;
             if (TryRun(() => session = SocketSession.CreateClient(settings, Registry, local)))
             {
                 WriteObject(session);

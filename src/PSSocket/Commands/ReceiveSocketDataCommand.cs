@@ -18,7 +18,8 @@ namespace PSSocket.Commands
     [Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = AvailableSet)]
     [OutputType(typeof(string), typeof(byte[]), ParameterSetName = new[] { AvailableSet, CountSet, LineSet, DelimiterSet, ToEndSet })]
     [OutputType(typeof(FileInfo), ParameterSetName = new[] { CountSet, ToEndSet })]
-    public sealed class ReceiveSocketDataCommand : SocketCmdlet
+    [OutputType(typeof(SocketDatagram), ParameterSetName = new[] { AvailableSet, CountSet })]
+    public sealed partial class ReceiveSocketDataCommand : SocketCmdlet
     {
         private const string AvailableSet = "Available";
         private const string CountSet = "Count";
@@ -107,10 +108,10 @@ namespace PSSocket.Commands
                 _encoding = ResolveEncoding(Encoding);
             }
 
-            string? conflict = OutFile != null && (Stream || AsByteArray || IsBound(nameof(MaxCount)))
-                ? "-OutFile writes the bytes to a file; it does not combine with -Stream, -MaxCount or -AsByteArray."
+            string? conflict = OutFile != null && (Streaming || AsByteArray || IsBound(nameof(MaxCount)))
+                ? "-OutFile writes the bytes to a file; it does not combine with -Stream, -Duration, -MaxCount or -AsByteArray."
                 : OutFile == null && PassThru ? "-PassThru goes with -OutFile: it writes the file that was received."
-                : !Stream && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
+                : !Streaming && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
                 : null;
             if (conflict != null)
             {
@@ -131,6 +132,13 @@ namespace PSSocket.Commands
             SocketSession session = Session!;
             Encoding encoding = _encoding ?? session.Encoding;
             int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout;
+            StartWindow();
+            if (session.IsDatagram)
+            {
+                ReceiveDatagrams(session, encoding, timeout);
+                return;
+            }
+
             SessionReceiver? receiver = null;
             if (!TryRun(() => receiver = session.GetReceiver()))
             {
@@ -141,7 +149,7 @@ namespace PSSocket.Commands
             {
                 ReceiveToFile(session, timeout);
             }
-            else if (Stream)
+            else if (Streaming)
             {
                 ReceiveStream(session, receiver!, encoding, timeout);
             }
@@ -175,7 +183,7 @@ namespace PSSocket.Commands
                 byte[]? record;
                 try
                 {
-                    record = ReceiveOne(receiver, encoding, Deadline.After(idleTimeout));
+                    record = ReceiveOne(receiver, encoding, RecordDeadline(idleTimeout));
                 }
                 catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut)
                 {

@@ -15,15 +15,15 @@ namespace PSSocket.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "SocketData", DefaultParameterSetName = DataFromPipelineSet)]
     [OutputType(typeof(SocketSession))]
-    public sealed class SendSocketDataCommand : SocketCmdlet
+    public sealed partial class SendSocketDataCommand : SocketCmdlet
     {
         private const string SessionFromPipelineSet = "SessionFromPipeline";
         private const string DataFromPipelineSet = "DataFromPipeline";
         private const string FileSet = "File";
         private const int ProgressActivityId = 0x50535331;
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(Mandatory = true, ParameterSetName = DataFromPipelineSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FileSet)]
         public SocketSession? Session { get; set; }
 
@@ -68,6 +68,7 @@ namespace PSSocket.Commands
 
         protected override void BeginProcessing()
         {
+            CheckDestinationParameters();
             if (Encoding != null)
             {
                 _encoding = ResolveEncoding(Encoding);
@@ -116,6 +117,12 @@ namespace PSSocket.Commands
 
         private void SendFiles(SocketSession session)
         {
+            if (!TryRun(() => session.EnsureStreamSession("send files on")))
+            {
+                _failed = true;
+                return;
+            }
+
             foreach (string pattern in Path!)
             {
                 foreach (string file in ResolveFiles(pattern))
@@ -151,7 +158,7 @@ namespace PSSocket.Commands
         private void Send(SocketSession session, object value, Encoding encoding)
         {
             byte[] bytes = PayloadEncoder.Encode(value, encoding, _lineEnd);
-            session.Send(bytes, 0, bytes.Length, StopToken);
+            SendPayload(session, bytes);
         }
     }
 }

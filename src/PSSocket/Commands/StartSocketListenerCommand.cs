@@ -23,7 +23,7 @@ namespace PSSocket.Commands
     [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet)]
     [OutputType(typeof(SocketSession))]
     [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { EchoSet, GreetingSet, BroadcastSet, ScriptBlockSet })]
-    public sealed class StartSocketListenerCommand : SessionSettingsCmdlet
+    public sealed partial class StartSocketListenerCommand : SessionSettingsCmdlet
     {
         public const int DefaultBacklog = 4096;
         public const int DefaultThrottleLimit = 8;
@@ -164,11 +164,16 @@ namespace PSSocket.Commands
             var settings = new SocketSettings { Family = AddressFamily };
             ApplyBoundSettings(settings);
             TlsServerOptions? tls = ServerTls();
+            if (!PrepareKind(settings, tls != null))
+            {
+                return;
+            }
+
             IConnectionHandler? serverMode = MakeServerMode(settings);
             ServerOptions? serverOptions = serverMode == null ? null : MakeServerOptions();
 
             SocketSession? listener = null;
-            if (TryRun(() => listener = SocketSession.CreateListener(settings, Registry, new IPEndPoint(address, Port), Backlog)))
+            if (TryRun(() => listener = CreateKindListener(settings, address)))
             {
                 listener!.ServerTls = tls;
                 if (serverMode != null)
@@ -268,7 +273,7 @@ namespace PSSocket.Commands
             PSModuleInfo? module = MyInvocation.MyCommand.Module;
             if (module != null)
             {
-                string manifest = Path.Combine(module.ModuleBase, module.Name + ".psd1");
+                string manifest = System.IO.Path.Combine(module.ModuleBase, module.Name + ".psd1");
                 if (File.Exists(manifest))
                 {
                     return manifest;

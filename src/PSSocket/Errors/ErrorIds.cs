@@ -1,7 +1,7 @@
 namespace PSSocket.Errors
 {
     /// <summary>The stable error ids of the module. Scripts and tests match on these, never on message text.</summary>
-    public static class ErrorIds
+    public static partial class ErrorIds
     {
         public const string NameNotResolved = "NameNotResolved";
         public const string NoAddressForFamily = "NoAddressForFamily";

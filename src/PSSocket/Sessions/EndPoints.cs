@@ -4,17 +4,18 @@ namespace PSSocket
 {
     internal static class EndPoints
     {
-        /// <summary>The usual written form: 127.0.0.1:80, [::1]:80.</summary>
-        public static string Format(EndPoint? endPoint)
+        /// <summary>The usual written form: 127.0.0.1:80, [::1]:80, /path/to.sock.</summary>
+        public static string Format(EndPoint? endPoint) => endPoint switch
         {
-            if (endPoint is IPEndPoint ip && ip.Address.IsIPv4MappedToIPv6)
-            {
-                return new IPEndPoint(ip.Address.MapToIPv4(), ip.Port).ToString();
-            }
-
-            return endPoint?.ToString() ?? string.Empty;
-        }
+            DnsEndPoint named => $"{named.Host}:{named.Port}",
+            { AddressFamily: System.Net.Sockets.AddressFamily.Unix } unix when string.IsNullOrEmpty(unix.ToString()) => "(unnamed)",
+            _ => Normalize(endPoint)?.ToString() ?? string.Empty,
+        };
 
         public static string Format(IPAddress address, int port) => Format(new IPEndPoint(address, port));
+
+        /// <summary>An IPv4 peer of a dual-stack socket as plain IPv4 (127.0.0.1:80, not [::ffff:127.0.0.1]:80).</summary>
+        public static EndPoint? Normalize(EndPoint? endPoint) =>
+            endPoint is IPEndPoint ip && ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : endPoint;
     }
 }

@@ -16,7 +16,7 @@ namespace PSSocket.Sessions
     /// One socket and everything a script needs to know about it: a client, an accepted connection or a
     /// listener. Bytes received but not yet consumed stay here between calls.
     /// </summary>
-    public sealed class SocketSession : IDisposable
+    public sealed partial class SocketSession : IDisposable
     {
         /// <summary>How long closing waits to send TLS's close_notify alert.</summary>
         private const int CloseNotifyTimeout = 1000;
@@ -46,7 +46,7 @@ namespace PSSocket.Sessions
 
         public int Id { get; internal set; }
 
-        public SocketProtocol Protocol => SocketProtocol.Tcp;
+        public SocketProtocol Protocol => _settings.Protocol;
 
         public SocketRole Role { get; }
 
@@ -73,7 +73,7 @@ namespace PSSocket.Sessions
         public long BytesReceived => _counters.BytesReceived;
 
         /// <summary>Bytes received from the socket that no receive call has consumed yet.</summary>
-        public int BytesBuffered => _receiver?.Buffered ?? 0;
+        public int BytesBuffered => _datagrams?.BytesBuffered ?? _receiver?.Buffered ?? 0;
 
         /// <summary>True once the peer has closed its send side (end of stream reached).</summary>
         public bool RemoteClosed => _receiver?.EndOfStream ?? false;
@@ -187,6 +187,7 @@ namespace PSSocket.Sessions
         public void Connect(string host, int port, int timeout, TlsClientOptions? tls, CancellationToken cancellationToken)
         {
             EnsureConnectable();
+            EnsureIPProtocol();
             Deadline deadline = Deadline.After(timeout);
             IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
             Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this);
@@ -236,6 +237,7 @@ namespace PSSocket.Sessions
         /// </param>
         internal SocketSession Accept(int timeout, CancellationToken cancellationToken, bool secure)
         {
+            EnsureStream("accept connections on");
             lock (_acceptGate)
             {
                 Socket listener = EnsureListening();
@@ -276,6 +278,7 @@ namespace PSSocket.Sessions
 
         internal SessionReceiver GetReceiver()
         {
+            EnsureStream("receive a stream from");
             lock (_stateGate)
             {
                 switch (_state)
@@ -302,6 +305,7 @@ namespace PSSocket.Sessions
         /// </summary>
         public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken)
         {
+            EnsureStream("start TLS on");
             Socket socket;
             SessionReceiver receiver;
             TrackedReceiveSource? plain;
@@ -365,6 +369,7 @@ namespace PSSocket.Sessions
 
         public void Send(byte[] data, int offset, int count, CancellationToken cancellationToken)
         {
+            EnsureStream("send a stream on");
             ISessionSender sender;
             lock (_stateGate)
             {
@@ -390,6 +395,7 @@ namespace PSSocket.Sessions
         /// <summary>Shuts down the send side only, so a peer reading to end of stream can answer.</summary>
         public void ShutdownSend()
         {
+            EnsureStream("shut down the send side of");
             lock (_stateGate)
             {
                 if (_state == SocketState.SendShutdown)
@@ -451,6 +457,7 @@ namespace PSSocket.Sessions
 
             socket?.Dispose();
             _sender?.Dispose();
+            CloseKinds();
             _receiver?.Abandon();
             TaskWaiter.Forget(_pendingAccept);
             _registry?.Remove(this);
@@ -491,6 +498,7 @@ namespace PSSocket.Sessions
 
             LocalEndPoint = _socket.LocalEndPoint;
             _state = SocketState.Bound;
+            StartDatagrams(_socket);
         }
 
         private Socket MakeSocketFor(AddressFamily family)
@@ -520,7 +528,7 @@ namespace PSSocket.Sessions
 
         private Socket NewSocket(AddressFamily family)
         {
-            var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            var socket = new Socket(family, Protocol.SocketType(), Protocol.ProtocolType());
             _settings.ApplyTo(socket);
             return socket;
         }
@@ -530,8 +538,8 @@ namespace PSSocket.Sessions
         private void Attach(Socket socket, string? host)
         {
             _socket = socket;
-            LocalEndPoint = socket.LocalEndPoint;
-            RemoteEndPoint = socket.RemoteEndPoint;
+            LocalEndPoint = EndPoints.Normalize(socket.LocalEndPoint);
+            RemoteEndPoint = EndPoints.Normalize(socket.RemoteEndPoint);
             RemoteHost = host;
             ConnectedAt = DateTime.Now;
             _plainSource = new TrackedReceiveSource(new SocketReceiveSource(socket), _counters);
@@ -539,6 +547,7 @@ namespace PSSocket.Sessions
             _sender = new SocketSender(socket, _counters, this);
             _counters.Touch();
             _state = SocketState.Connected;
+            StartDatagrams(socket);
         }
 
         /// <summary>From here on the session sends and receives through the TLS stream; every receive mode works the same.</summary>

@@ -1,0 +1,428 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using PSSocket.Errors;
+using PSSocket.Sessions;
+using PSSocket.Threading;
+
+namespace PSSocket.Framing
+{
+    /// <summary>One datagram as the receive pump took it from the socket.</summary>
+    internal sealed class ReceivedDatagram
+    {
+        public ReceivedDatagram(byte[] payload, EndPoint? from, DateTime receivedAtUtc)
+        {
+            Payload = payload;
+            From = from;
+            ReceivedAtUtc = receivedAtUtc;
+        }
+
+        public byte[] Payload { get; }
+
+        public EndPoint? From { get; }
+
+        public DateTime ReceivedAtUtc { get; }
+    }
+
+    /// <summary>
+    /// Receives a datagram socket's datagrams as they arrive, on a receive thread of its own, into a queue that the
+    /// pipeline thread takes from. The socket's kernel buffer only has to hold what arrives while the thread copies,
+    /// not what arrives while a script is busy, so a burst is not dropped because PowerShell is slower than the
+    /// sender. The queue is bounded: past the limit the thread waits, the kernel buffer fills, and the OS drops.
+    /// Nothing is taken off the queue until a receive call returns it, so a timeout or Ctrl+C loses nothing.
+    /// A blocking receive on a dedicated thread wakes as soon as the kernel has a datagram; asynchronous receives
+    /// wait for a thread-pool thread, and under load those waits let bursts overflow the kernel buffer. The thread
+    /// makes no object per datagram: payloads are packed into pooled 1 MiB chunks, entries are structs, and a
+    /// sender's end point is shared by its datagrams, so garbage collections stay short.
+    /// </summary>
+    internal sealed class DatagramChannel : IDisposable
+    {
+        /// <summary>
+        /// UDP payloads top out at 65,527 bytes (IPv6; 65,507 over IPv4). A datagram that fills the whole buffer
+        /// may have been cut short, so the buffer is one byte larger than anything that is reported as whole.
+        /// </summary>
+        public const int UdpBufferSize = 64 * 1024;
+
+        /// <summary>Unix datagrams are limited by the sender's SO_SNDBUF (208 KiB by default on Linux), not by a header field.</summary>
+        public const int UnixBufferSize = 256 * 1024;
+
+        /// <summary>What a queued datagram is charged beyond its payload: its queue entry.</summary>
+        private const int Overhead = 64;
+
+        private const int ChunkSize = 1024 * 1024;
+        private const int SpareChunks = 2;
+
+        /// <summary>Room for a burst of 100,000 small datagrams whatever the socket buffer.</summary>
+        private const long MinimumQueueLimit = 32 * 1024 * 1024;
+
+        private static int _threads;
+
+        private readonly object _gate = new object();
+        private readonly Queue<Entry> _queue = new Queue<Entry>();
+        private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();
+        private readonly SemaphoreSlim _available = new SemaphoreSlim(0);
+        private readonly Socket _socket;
+        private readonly SessionCounters _counters;
+        private readonly object _owner;
+        private readonly EndPoint _template;
+        private readonly bool _unix;
+        private readonly long _queueLimit;
+        private Thread? _thread;
+        private long _queuedCharge;
+        private int _queuedBytes;
+        private long _received;
+        private byte[]? _writeChunk;
+        private int _writeOffset;
+        private byte[]? _readChunk;
+        private EndPoint? _lastSender;
+        private bool _closed;
+
+        public DatagramChannel(Socket socket, SessionCounters counters, object owner)
+        {
+            _socket = socket;
+            _counters = counters;
+            _owner = owner;
+            _unix = socket.AddressFamily == AddressFamily.Unix;
+            _template = _unix
+                ? UnixEndPoints.ReceiveTemplate()
+                : new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+            _queueLimit = Math.Max(MinimumQueueLimit, 4L * socket.ReceiveBufferSize);
+        }
+
+        public Socket Socket => _socket;
+
+        /// <summary>Payload bytes received and not yet returned.</summary>
+        public int BytesBuffered
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _queuedBytes;
+                }
+            }
+        }
+
+        /// <summary>Datagrams received and not yet returned.</summary>
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _queue.Count;
+                }
+            }
+        }
+
+        public long DatagramsReceived => Interlocked.Read(ref _received);
+
+        public void Start()
+        {
+            lock (_gate)
+            {
+                if (_thread != null || _closed)
+                {
+                    return;
+                }
+
+                _thread = new Thread(ReceiveLoop)
+                {
+                    IsBackground = true,
+                    Name = "PSSocket datagram receiver " + Interlocked.Increment(ref _threads),
+                };
+            }
+
+            _thread.Start();
+        }
+
+        /// <summary>The next datagram, waiting until the deadline; a queued error is thrown when its turn comes.</summary>
+        public ReceivedDatagram Receive(Deadline deadline, CancellationToken cancellationToken, string describe)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!_available.Wait(deadline.RemainingMilliseconds, cancellationToken))
+                {
+                    throw new SocketSessionException(
+                        ErrorIds.ReceiveTimedOut, $"No datagram arrived at {describe} within {deadline.TimeoutMilliseconds} ms.", _owner);
+                }
+
+                Entry entry;
+                byte[] payload;
+                lock (_gate)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        if (_closed)
+                        {
+                            _available.Release();
+                            throw new SocketSessionException(ErrorIds.SessionClosed, "The session was closed while receiving.", _owner);
+                        }
+
+                        continue;
+                    }
+
+                    entry = _queue.Dequeue();
+                    payload = new byte[entry.Length];
+                    if (entry.Chunk != null)
+                    {
+                        Buffer.BlockCopy(entry.Chunk, entry.Offset, payload, 0, entry.Length);
+                        if (!ReferenceEquals(entry.Chunk, _readChunk))
+                        {
+                            // Entries leave in the order they came, so the reader moving on means the writer has too.
+                            Recycle(_readChunk);
+                            _readChunk = entry.Chunk;
+                        }
+                    }
+
+                    long before = _queuedCharge;
+                    _queuedBytes -= entry.Length;
+                    _queuedCharge -= entry.Length + Overhead;
+                    if (before >= _queueLimit && _queuedCharge < _queueLimit)
+                    {
+                        Monitor.PulseAll(_gate);
+                    }
+                }
+
+                if (entry.Error != null)
+                {
+                    throw entry.Error;
+                }
+
+                return new ReceivedDatagram(payload, entry.From, new DateTime(entry.TicksUtc, DateTimeKind.Utc));
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _closed = true;
+                _queue.Clear();
+                _spareChunks.Clear();
+                _writeChunk = null;
+                _readChunk = null;
+                _queuedBytes = 0;
+                _queuedCharge = 0;
+                Monitor.PulseAll(_gate);
+            }
+
+            // Wakes every waiting receive; each finds the queue empty and the channel closed. The receive thread
+            // ends when the session disposes the socket under it.
+            _available.Release();
+        }
+
+        private void ReceiveLoop()
+        {
+            try
+            {
+                var buffer = new byte[_unix ? UnixBufferSize : UdpBufferSize];
+                EndPoint from = _template;
+                while (WaitForRoom())
+                {
+                    if (_unix)
+                    {
+                        from = _template; // a shorter path would make the runtime cut the next sender's path short
+                    }
+
+                    int count;
+                    try
+                    {
+                        count = _socket.ReceiveFrom(buffer, 0, buffer.Length, SocketFlags.None, ref from);
+                    }
+                    catch (SocketException e)
+                    {
+                        if (!Report(e.SocketErrorCode))
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    if (count == buffer.Length)
+                    {
+                        EnqueueError(Truncated(from, buffer.Length));
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref _received);
+                    _counters.AddReceived(count);
+                    EnqueuePayload(buffer, count, Sender(from));
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session closed the socket: the thread's work is done.
+            }
+            catch (Exception e)
+            {
+                // Every exception stops here: one escaping a thread of ours would end the user's shell.
+                Fail(e);
+            }
+        }
+
+        /// <summary>Waits while the queue is full; false once the channel is closed.</summary>
+        private bool WaitForRoom()
+        {
+            lock (_gate)
+            {
+                while (!_closed && _queuedCharge >= _queueLimit)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                return !_closed;
+            }
+        }
+
+        /// <summary>Queues what a failed receive means; false when the thread must stop.</summary>
+        private bool Report(SocketError error)
+        {
+            switch (error)
+            {
+                case SocketError.MessageSize:
+                    EnqueueError(Truncated(null, _unix ? UnixBufferSize : UdpBufferSize));
+                    return true;
+                case SocketError.ConnectionRefused:
+                case SocketError.ConnectionReset:
+                    // An ICMP port unreachable for an earlier send: reported once, in its place among the datagrams.
+                    EnqueueError(new SocketSessionException(
+                        ErrorIds.ConnectionRefused,
+                        "The peer's port was closed when an earlier datagram arrived there (ICMP port unreachable).",
+                        _owner));
+                    return true;
+                case SocketError.OperationAborted:
+                case SocketError.Interrupted:
+                case SocketError.NotSocket:
+                case SocketError.Shutdown:
+                case SocketError.Success:
+                    return false;
+                default:
+                    Fail(new SocketException((int)error));
+                    return false;
+            }
+        }
+
+        private SocketSessionException Truncated(EndPoint? from, int bufferSize) =>
+            new SocketSessionException(
+                ErrorIds.DatagramTruncated,
+                $"A datagram{(from == null ? string.Empty : " from " + EndPoints.Format(Sender(from)))} did not fit the {bufferSize}-byte receive buffer and the system cut it short; it was dropped.",
+                _owner);
+
+        private EndPoint? Sender(EndPoint? from)
+        {
+            if (from == null || ReferenceEquals(from, _template))
+            {
+                return null;
+            }
+
+            if (_unix)
+            {
+                // An unnamed sender (a socket that never bound a path) has no address to answer to.
+                string path = from.ToString() ?? string.Empty;
+                return path.Length == 0 || path == _template.ToString() ? null : from;
+            }
+
+            return EndPoints.Normalize(from);
+        }
+
+        private void EnqueuePayload(byte[] buffer, int count, EndPoint? from)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                if (_writeChunk == null || ChunkSize - _writeOffset < count)
+                {
+                    _writeChunk = _spareChunks.Count > 0 ? _spareChunks.Pop() : new byte[ChunkSize];
+                    _writeOffset = 0;
+                }
+
+                Buffer.BlockCopy(buffer, 0, _writeChunk, _writeOffset, count);
+                if (from != null && from.Equals(_lastSender))
+                {
+                    from = _lastSender;
+                }
+
+                _lastSender = from ?? _lastSender;
+                _queue.Enqueue(new Entry
+                {
+                    Chunk = _writeChunk,
+                    Offset = _writeOffset,
+                    Length = count,
+                    From = from,
+                    TicksUtc = DateTime.UtcNow.Ticks,
+                });
+                _writeOffset += count;
+                _queuedBytes += count;
+                _queuedCharge += count + Overhead;
+            }
+
+            _available.Release();
+        }
+
+        private void EnqueueError(SocketSessionException error)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _queue.Enqueue(new Entry { Error = error, TicksUtc = DateTime.UtcNow.Ticks });
+                _queuedCharge += Overhead;
+            }
+
+            _available.Release();
+        }
+
+        /// <summary>Called under the gate, for a chunk whose datagrams have all been read.</summary>
+        private void Recycle(byte[]? chunk)
+        {
+            if (chunk != null && !ReferenceEquals(chunk, _writeChunk) && _spareChunks.Count < SpareChunks)
+            {
+                _spareChunks.Push(chunk);
+            }
+        }
+
+        private void Fail(Exception error)
+        {
+            bool closed;
+            lock (_gate)
+            {
+                closed = _closed;
+            }
+
+            if (!closed && !(error is ObjectDisposedException))
+            {
+                EnqueueError(error is SocketException socketError
+                    ? SocketErrorTranslator.ForTransfer(socketError, "receiving datagrams", _owner)
+                    : new SocketSessionException(ErrorIds.SocketError, "Receiving datagrams failed: " + error.Message, _owner, error));
+            }
+        }
+
+        /// <summary>One queued datagram: where its payload sits in a chunk, or the error met instead.</summary>
+        private struct Entry
+        {
+            public byte[]? Chunk;
+            public int Offset;
+            public int Length;
+            public EndPoint? From;
+            public long TicksUtc;
+            public SocketSessionException? Error;
+        }
+    }
+}
