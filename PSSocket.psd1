@@ -6,7 +6,7 @@
     Author               = 'The PSSocket developers'
     CompanyName          = 'PSSocket'
     Copyright            = '(c) The PSSocket developers. MIT License.'
-    Description          = 'Socket programming on the PowerShell pipeline: TCP clients and servers as session objects that walk through New-Socket, Connect-Socket, Start-SocketListener, Send-SocketData, Receive-SocketData and Close-Socket.'
+    Description          = 'Socket programming on the PowerShell pipeline: TCP and UDP over IPv4 and IPv6, and Unix domain sockets, as session objects that walk through New-Socket, Connect-Socket, Start-SocketListener, Send-SocketData, Receive-SocketData and Close-Socket.'
     PowerShellVersion    = '5.1'
     FormatsToProcess     = @('PSSocket.Format.ps1xml')
     CmdletsToExport      = @(
@@ -26,7 +26,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Socket', 'TCP', 'Network', 'Sockets', 'Client', 'Server', 'Listener', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            Tags       = @('Socket', 'TCP', 'UDP', 'UnixSocket', 'IPv6', 'Network', 'Sockets', 'Client', 'Server', 'Listener', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri = 'https://github.com/pssocket/PSSocket'
             LicenseUri = 'https://github.com/pssocket/PSSocket/blob/main/LICENSE'
         }
