@@ -22,7 +22,7 @@ namespace PSSocket.Tests.Infrastructure
         protected Socket ConnectClientToRawServer(string variable = "client")
         {
             using Socket listener = RawPeer.Listen();
-            PS.Run($"${variable} = Connect-Socket 127.0.0.1 {RawPeer.PortOf(listener)} -Timeout 5000").ThrowOnError();
+            PS.Run($"${variable} = Connect-Socket 127.0.0.1 {RawPeer.PortOf(listener)} -Timeout 15000").ThrowOnError();
             Socket server = listener.Accept();
             server.NoDelay = true;
             return server;
