@@ -313,6 +313,40 @@ namespace PSSocket.Tests.Datagrams
         }
 
         [Fact]
+        public void UnreadDatagramsAreHeldUpToABoundAndTheRestWaitInTheSocket()
+        {
+            SocketSession listener = StartUdpListener();
+            using Socket sender = RawUdp();
+            var payload = new byte[60_000];
+            for (int i = 0; i < 800; i++)
+            {
+                // 48 MB in all, more than the queue and the socket buffer hold; paced so the receive thread keeps up.
+                BitConverter.GetBytes(i).CopyTo(payload, 0);
+                sender.SendTo(payload, listener.LocalEndPoint!);
+                if (i % 10 == 9)
+                {
+                    Thread.Sleep(5);
+                }
+            }
+
+            int buffered = -1;
+            while (SpinWait.SpinUntil(() => listener.BytesBuffered != buffered, 300))
+            {
+                buffered = listener.BytesBuffered;
+            }
+
+            const int limit = 32 * 1024 * 1024;
+            int queued = listener.DatagramsBuffered;
+            Assert.InRange(listener.BytesBuffered, limit - 2 * payload.Length, limit + payload.Length);
+
+            // Reading makes room: the receive thread goes on with what waited in the socket buffer, in order.
+            var sequence = PS.Run("Receive-SocketData $u -Stream -Timeout 1000 -AsByteArray | ForEach-Object { [BitConverter]::ToInt32($_.Data, 0) }").ThrowOnError().All<int>();
+            Assert.True(sequence.Count > queued, $"{sequence.Count} datagrams read, {queued} were queued");
+            Assert.Equal(sequence.OrderBy(n => n), sequence);
+            Assert.Equal(sequence.Distinct().Count(), sequence.Count);
+        }
+
+        [Fact]
         public void BroadcastNeedsTheSwitchAndArrivesOnLoopback()
         {
             // 127.255.255.255 is the broadcast address of the loopback network: the datagram never leaves the machine.
