@@ -209,6 +209,24 @@ namespace PSSocket.Tests.Datagrams
         }
 
         [Fact]
+        public void ABoundClientReceivesAtItsAddressAndConnectsWithTheSameSocket()
+        {
+            using Socket peer = RawUdp();
+            SocketSession client = PS.Run("$c = New-Socket -Protocol Udp -LocalAddress 127.0.0.1 -LocalPort 0; $c").Single<SocketSession>();
+            Assert.Equal(SocketState.Bound, client.State);
+            EndPoint bound = client.LocalEndPoint!;
+            peer.SendTo(Encoding.ASCII.GetBytes("before connect"), bound);
+            Assert.Equal("before connect", PS.Run("Receive-SocketData $c -Timeout 5000").Single<SocketDatagram>().Data);
+
+            PS.Run($"$c | Connect-Socket 127.0.0.1 {EndPointOf(peer).Port} | Send-SocketData 'after connect'").ThrowOnError();
+            Assert.Equal(SocketState.Connected, client.State);
+            Assert.Equal(bound, client.LocalEndPoint);
+            (byte[] data, IPEndPoint from) = ReceiveRaw(peer);
+            Assert.Equal("after connect", Encoding.ASCII.GetString(data));
+            Assert.Equal(bound, from);
+        }
+
+        [Fact]
         public void AConnectedSessionSendsToItsPeerAndHearsOnlyFromIt()
         {
             using Socket peer = RawUdp();
