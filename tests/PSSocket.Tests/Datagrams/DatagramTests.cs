@@ -209,6 +209,24 @@ namespace PSSocket.Tests.Datagrams
         }
 
         [Fact]
+        public void ABoundClientReceivesAtItsAddressAndConnectsWithTheSameSocket()
+        {
+            using Socket peer = RawUdp();
+            SocketSession client = PS.Run("$c = New-Socket -Protocol Udp -LocalAddress 127.0.0.1 -LocalPort 0; $c").Single<SocketSession>();
+            Assert.Equal(SocketState.Bound, client.State);
+            EndPoint bound = client.LocalEndPoint!;
+            peer.SendTo(Encoding.ASCII.GetBytes("before connect"), bound);
+            Assert.Equal("before connect", PS.Run("Receive-SocketData $c -Timeout 5000").Single<SocketDatagram>().Data);
+
+            PS.Run($"$c | Connect-Socket 127.0.0.1 {EndPointOf(peer).Port} | Send-SocketData 'after connect'").ThrowOnError();
+            Assert.Equal(SocketState.Connected, client.State);
+            Assert.Equal(bound, client.LocalEndPoint);
+            (byte[] data, IPEndPoint from) = ReceiveRaw(peer);
+            Assert.Equal("after connect", Encoding.ASCII.GetString(data));
+            Assert.Equal(bound, from);
+        }
+
+        [Fact]
         public void AConnectedSessionSendsToItsPeerAndHearsOnlyFromIt()
         {
             using Socket peer = RawUdp();
@@ -310,6 +328,40 @@ namespace PSSocket.Tests.Datagrams
             SocketSession small = StartUdpListener("s", "-ReceiveBufferSize 65536");
             int effective = small.Socket!.ReceiveBufferSize;
             Assert.True(effective == 65536 || effective == 2 * 65536, $"SO_RCVBUF is {effective}.");
+        }
+
+        [Fact]
+        public void UnreadDatagramsAreHeldUpToABoundAndTheRestWaitInTheSocket()
+        {
+            SocketSession listener = StartUdpListener();
+            using Socket sender = RawUdp();
+            var payload = new byte[60_000];
+            for (int i = 0; i < 800; i++)
+            {
+                // 48 MB in all, more than the queue and the socket buffer hold; paced so the receive thread keeps up.
+                BitConverter.GetBytes(i).CopyTo(payload, 0);
+                sender.SendTo(payload, listener.LocalEndPoint!);
+                if (i % 10 == 9)
+                {
+                    Thread.Sleep(5);
+                }
+            }
+
+            int buffered = -1;
+            while (SpinWait.SpinUntil(() => listener.BytesBuffered != buffered, 300))
+            {
+                buffered = listener.BytesBuffered;
+            }
+
+            const int limit = 32 * 1024 * 1024;
+            int queued = listener.DatagramsBuffered;
+            Assert.InRange(listener.BytesBuffered, limit - 2 * payload.Length, limit + payload.Length);
+
+            // Reading makes room: the receive thread goes on with what waited in the socket buffer, in order.
+            var sequence = PS.Run("Receive-SocketData $u -Stream -Timeout 1000 -AsByteArray | ForEach-Object { [BitConverter]::ToInt32($_.Data, 0) }").ThrowOnError().All<int>();
+            Assert.True(sequence.Count > queued, $"{sequence.Count} datagrams read, {queued} were queued");
+            Assert.Equal(sequence.OrderBy(n => n), sequence);
+            Assert.Equal(sequence.Distinct().Count(), sequence.Count);
         }
 
         [Fact]

@@ -44,7 +44,7 @@ namespace PSSocket.Tests.Datagrams
         public void SocatUdp4RecvFromEchoesEveryDatagramByteForByte()
         {
             int port = ExternalPeer.FreeLoopbackPort();
-            using ExternalPeer socat = ExternalPeer.Start("socat", "-T", "10", $"UDP4-RECVFROM:{port},bind=127.0.0.1,fork", "EXEC:cat");
+            using ExternalPeer socat = ExternalPeer.Start("socat", "-T", "10", "-t", "10", $"UDP4-RECVFROM:{port},bind=127.0.0.1,fork", "EXEC:cat");
             socat.WaitForPort(port, udp: true, ipv6: false);
 
             var payloads = Enumerable.Range(1, 20).Select(i => RawPeer.RandomBytes(i * 61, 100 + i)).ToList();

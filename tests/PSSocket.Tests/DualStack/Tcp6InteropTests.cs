@@ -16,7 +16,7 @@ namespace PSSocket.Tests.DualStack
         public void SocatTcp6ListenerServesAClientThatForcesIPv6()
         {
             int port = ExternalPeer.FreeLoopbackPort();
-            using ExternalPeer socat = ExternalPeer.Start("socat", "-T", "10", $"TCP6-LISTEN:{port},bind=[::1],reuseaddr", "EXEC:cat");
+            using ExternalPeer socat = ExternalPeer.Start("socat", "-T", "10", "-t", "10", $"TCP6-LISTEN:{port},bind=[::1],reuseaddr", "EXEC:cat");
             socat.WaitForPort(port, udp: false, ipv6: true);
             HostResolver.TestHosts["socat-v6.pssocket.test"] = new[] { IPAddress.Loopback, IPAddress.IPv6Loopback };
 

@@ -122,6 +122,31 @@ namespace PSSocket.Tests.UnixSockets
         }
 
         [Fact]
+        public void ASendIntoAFullQueueTimesOutOrStopsAndNeverHangs()
+        {
+            SetPaths();
+            using Socket deaf = RawUnix(SocketType.Dgram); // bound, never reads: its queue fills
+            deaf.Bind(UnixEndPoints.Create(_server.Path, null));
+            PS.Run("$c = Connect-Socket -Path $server -Protocol UnixDatagram -SendTimeout 300").ThrowOnError();
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            ScriptResult full = PS.Run("foreach ($i in 1..100000) { $c | Send-SocketData -Data ([byte[]]::new(1000)) -ErrorAction Stop }");
+            Assert.Equal(new[] { "SocketError" }, full.ErrorIds);
+            Assert.Contains("timed out", full.AllErrors.Single().Exception.Message);
+            Assert.True(watch.ElapsedMilliseconds < 20_000, $"took {watch.ElapsedMilliseconds} ms");
+
+            PS.Run("$c.SendTimeout = -1").ThrowOnError();
+            using PowerShell blocked = PS.CreatePipeline("$c | Send-SocketData -Data 'one more'");
+            var running = System.Threading.Tasks.Task.Factory.StartNew(() => blocked.Invoke(), System.Threading.Tasks.TaskCreationOptions.LongRunning);
+            Assert.False(running.Wait(400), "the send should wait for room");
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
+            blocked.Stop();
+            Assert.True(running.Wait(5000), "Ctrl+C did not stop the send");
+            Assert.True(stopping.ElapsedMilliseconds < 2000, $"stopping took {stopping.ElapsedMilliseconds} ms");
+            Assert.Equal(PSInvocationState.Stopped, blocked.InvocationStateInfo.State);
+        }
+
+        [Fact]
         public void BadDestinations()
         {
             SetPaths();

@@ -13,7 +13,7 @@ namespace PSSocket.Tests.UnixSockets
         public void SocatUnixListenEchoesWhatAClientSends()
         {
             using var path = new TempSocketPath("il");
-            using ExternalPeer socat = ExternalPeer.Start("socat", "-T", "10", "UNIX-LISTEN:" + path.Path, "EXEC:cat");
+            using ExternalPeer socat = ExternalPeer.Start("socat", "-T", "10", "-t", "10", "UNIX-LISTEN:" + path.Path, "EXEC:cat");
             socat.WaitForPath(path.Path);
 
             byte[] data = RawPeer.RandomBytes(100_000, 31);
@@ -76,7 +76,7 @@ namespace PSSocket.Tests.UnixSockets
                 Assert.All(datagrams, d => Assert.Equal(100, d.Length));
                 Assert.Equal(data, datagrams.SelectMany(d => (byte[])d.Data).ToArray());
 
-                using ExternalPeer echoer = ExternalPeer.Start("socat", "-T", "10", $"UNIX-RECVFROM:{echo.Path},fork", "EXEC:cat");
+                using ExternalPeer echoer = ExternalPeer.Start("socat", "-T", "10", "-t", "10", $"UNIX-RECVFROM:{echo.Path},fork", "EXEC:cat");
                 echoer.WaitForPath(echo.Path);
                 PS.Run("$c = New-Socket -Protocol UnixDatagram -LocalPath $client; 'ping', 'pong' | Send-SocketData -Session $c -RemoteEndPoint $echo").ThrowOnError();
                 var answers = PS.Run("Receive-SocketData $c -Count 2 -Timeout 10000").ThrowOnError().All<SocketDatagram>();
