@@ -83,25 +83,8 @@ namespace PSSocket.Sessions
         }
 
         /// <summary>A Unix client, bound to <paramref name="localPath"/> when given (a datagram client needs a path to be answered at).</summary>
-        public static SocketSession CreateUnixClient(SocketSettings settings, SessionRegistry? registry, string? localPath)
-        {
-            var session = new SocketSession(SocketRole.Client, settings, registry);
-            session._state = SocketState.Created;
-            if (localPath != null)
-            {
-                try
-                {
-                    session.BindPath(localPath);
-                }
-                catch
-                {
-                    session.Close();
-                    throw;
-                }
-            }
-
-            return session;
-        }
+        public static SocketSession CreateUnixClient(SocketSettings settings, SessionRegistry? registry, string? localPath) =>
+            CreateClient(settings, registry, localPath == null ? null : new Action<SocketSession>(s => s.BindPath(localPath)));
 
         /// <summary>Connects a Unix session to the socket at <paramref name="path"/>.</summary>
         public void ConnectPath(string path, int timeout, CancellationToken cancellationToken)

@@ -134,21 +134,22 @@ namespace PSSocket.Sessions
         /// <summary>Raised once, on the closing thread, after the session has closed; background servers track their connections with it.</summary>
         internal event Action<SocketSession>? AfterClose;
 
-        public static SocketSession CreateClient(SocketSettings settings, SessionRegistry? registry, IPEndPoint? localEndPoint)
+        public static SocketSession CreateClient(SocketSettings settings, SessionRegistry? registry, IPEndPoint? localEndPoint) =>
+            CreateClient(settings, registry, localEndPoint == null ? null : new Action<SocketSession>(s => s.Bind(localEndPoint)));
+
+        /// <summary>A new client session, bound by <paramref name="bind"/> when given; a session whose bind fails is closed, not left registered.</summary>
+        private static SocketSession CreateClient(SocketSettings settings, SessionRegistry? registry, Action<SocketSession>? bind)
         {
             var session = new SocketSession(SocketRole.Client, settings, registry);
             session._state = SocketState.Created;
-            if (localEndPoint != null)
+            try
             {
-                try
-                {
-                    session.Bind(localEndPoint);
-                }
-                catch
-                {
-                    session.Close();
-                    throw;
-                }
+                bind?.Invoke(session);
+            }
+            catch
+            {
+                session.Close();
+                throw;
             }
 
             return session;
