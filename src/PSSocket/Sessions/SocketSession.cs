@@ -506,6 +506,8 @@ namespace PSSocket.Sessions
         {
             if (_socket != null && !_socketUsedForConnect && _socket.AddressFamily == family)
             {
+                // Options given to Connect-Socket after New-Socket bound the socket apply to it too.
+                _settings.ApplyTo(_socket);
                 _socketUsedForConnect = true;
                 return _socket;
             }

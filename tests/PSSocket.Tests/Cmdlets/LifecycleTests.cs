@@ -163,6 +163,15 @@ $c.RemoteHost");
         }
 
         [Fact]
+        public void ConnectOptionsReachTheSocketOfABoundSession()
+        {
+            var session = PS.Run("$l = Start-SocketListener; New-Socket -LocalAddress 127.0.0.1 | Connect-Socket 127.0.0.1 $l.LocalEndPoint.Port -NoDelay")
+                .Single<SocketSession>();
+            Assert.True(session.NoDelay);
+            Assert.True(session.Socket!.NoDelay);
+        }
+
+        [Fact]
         public void DefaultsAreUtf8WithoutBomAndDocumentedTimeouts()
         {
             var session = PS.Run("New-Socket").Single<SocketSession>();
