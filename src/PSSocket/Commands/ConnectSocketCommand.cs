@@ -27,7 +27,7 @@ namespace PSSocket.Commands
 
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = NewSessionSet)]
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = SessionSet)]
-        [ValidateRange(0, 65535)]
+        [ValidateRange(1, 65535)]
         public int Port { get; set; }
 
         /// <summary>The overall connect timeout in milliseconds (name resolution and every address tried); -1 waits forever.</summary>

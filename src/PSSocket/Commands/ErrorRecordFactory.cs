@@ -27,6 +27,7 @@ namespace PSSocket.Commands
             [ErrorIds.SendOnListener] = ErrorCategory.InvalidOperation,
             [ErrorIds.SendShutdown] = ErrorCategory.InvalidOperation,
             [ErrorIds.ReceiveTimedOut] = ErrorCategory.OperationTimeout,
+            [ErrorIds.SendTimedOut] = ErrorCategory.OperationTimeout,
             [ErrorIds.AcceptTimedOut] = ErrorCategory.OperationTimeout,
             [ErrorIds.ConnectionReset] = ErrorCategory.ConnectionError,
             [ErrorIds.ConnectionAborted] = ErrorCategory.ConnectionError,

@@ -21,6 +21,7 @@ namespace PSSocket.Errors
         public const string SendOnListener = "SendOnListener";
         public const string SendShutdown = "SendShutdown";
         public const string ReceiveTimedOut = "ReceiveTimedOut";
+        public const string SendTimedOut = "SendTimedOut";
         public const string AcceptTimedOut = "AcceptTimedOut";
         public const string ConnectionReset = "ConnectionReset";
         public const string ConnectionAborted = "ConnectionAborted";

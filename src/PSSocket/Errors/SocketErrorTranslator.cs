@@ -47,6 +47,9 @@ namespace PSSocket.Errors
                     ErrorIds.ConnectionReset, $"The connection was reset by the peer while {activity}.", target, error),
                 SocketError.ConnectionAborted or SocketError.OperationAborted or SocketError.Shutdown => new SocketSessionException(
                     ErrorIds.ConnectionAborted, $"The connection was aborted while {activity}.", target, error),
+                // Receives end on their own deadlines (ReceiveTimedOut); only a send that found no room times out here.
+                SocketError.TimedOut => new SocketSessionException(
+                    ErrorIds.SendTimedOut, $"Timed out while {activity}.", target, error),
                 _ => new SocketSessionException(
                     ErrorIds.SocketError, $"Socket error {error.SocketErrorCode} while {activity}: {error.Message}", target, error),
             };

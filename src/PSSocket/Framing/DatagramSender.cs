@@ -38,7 +38,7 @@ namespace PSSocket.Framing
                     if (remaining == 0)
                     {
                         throw new SocketSessionException(
-                            ErrorIds.SocketError,
+                            ErrorIds.SendTimedOut,
                             $"Sending a datagram to {described} timed out after {deadline.TimeoutMilliseconds} ms: the receiver's queue stayed full.",
                             owner,
                             new SocketException((int)SocketError.TimedOut));

@@ -69,8 +69,7 @@ namespace PSSocket.Sessions
                 session.BindPath(path);
                 if (!session.IsDatagram)
                 {
-                    session._socket!.Listen(backlog);
-                    session._state = SocketState.Listening;
+                    session.Listen(backlog, path);
                 }
 
                 return session;

@@ -161,8 +161,7 @@ namespace PSSocket.Sessions
             try
             {
                 session.Bind(localEndPoint);
-                session._socket!.Listen(backlog);
-                session._state = SocketState.Listening;
+                session.Listen(backlog, EndPoints.Format(localEndPoint));
                 return session;
             }
             catch
@@ -170,6 +169,21 @@ namespace PSSocket.Sessions
                 session.Close();
                 throw;
             }
+        }
+
+        /// <summary>listen() after a bind; its failures get the module's ids like the bind's.</summary>
+        private void Listen(int backlog, string described)
+        {
+            try
+            {
+                _socket!.Listen(backlog);
+            }
+            catch (SocketException e)
+            {
+                throw SocketErrorTranslator.ForBind(e, described, this);
+            }
+
+            _state = SocketState.Listening;
         }
 
         private static SocketSession FromAccepted(Socket socket, SocketSettings settings, SessionRegistry? registry)
@@ -245,8 +259,8 @@ namespace PSSocket.Sessions
                 Deadline deadline = Deadline.After(timeout);
                 try
                 {
-                    _pendingAccept ??= listener.AcceptAsync();
-                    if (!TaskWaiter.Wait(_pendingAccept, deadline, cancellationToken))
+                    Task<Socket> accepted = _pendingAccept ??= listener.AcceptAsync();
+                    if (!TaskWaiter.Wait(accepted, deadline, cancellationToken))
                     {
                         throw new SocketSessionException(
                             ErrorIds.AcceptTimedOut,
@@ -254,8 +268,11 @@ namespace PSSocket.Sessions
                             this);
                     }
 
-                    Task<Socket> accepted = _pendingAccept;
-                    _pendingAccept = null;
+                    if (!ReferenceEquals(Interlocked.CompareExchange(ref _pendingAccept, null, accepted), accepted))
+                    {
+                        throw Closed(); // Close took the accept, and disposes what it brings
+                    }
+
                     SocketSession session = FromAccepted(accepted.GetAwaiter().GetResult(), _settings.Clone(), _registry);
                     if (secure && ServerTls != null)
                     {
@@ -460,12 +477,32 @@ namespace PSSocket.Sessions
             _sender?.Dispose();
             CloseKinds();
             _receiver?.Abandon();
-            TaskWaiter.Forget(_pendingAccept);
+            DisposeWhenAccepted(Interlocked.Exchange(ref _pendingAccept, null));
             _registry?.Remove(this);
             AfterClose?.Invoke(this);
         }
 
         public void Dispose() => Close();
+
+        /// <summary>An accept kept after a timeout may still bring a connection that no call will take: close it.</summary>
+        private static void DisposeWhenAccepted(Task<Socket>? accept)
+        {
+            accept?.ContinueWith(
+                t =>
+                {
+                    if (t.Status == TaskStatus.RanToCompletion)
+                    {
+                        t.Result.Dispose();
+                    }
+                    else
+                    {
+                        _ = t.Exception;
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
 
         public override string ToString()
         {

@@ -22,6 +22,7 @@ namespace PSSocket.Tests.Cmdlets
         [Theory]
         [InlineData("Connect-Socket 127.0.0.1 65536")]
         [InlineData("Connect-Socket 127.0.0.1 -1")]
+        [InlineData("Connect-Socket 127.0.0.1 0")]
         [InlineData("Start-SocketListener -Port 70000")]
         [InlineData("New-Socket -LocalPort 65536")]
         public void PortOutsideTheRangeIsRejectedByValidation(string script)

@@ -119,6 +119,29 @@ namespace PSSocket.Tests.Engine
         }
 
         [Fact]
+        public void ClosingAListenerClosesAConnectionItsKeptAcceptTookButNobodyCollected()
+        {
+            SocketSession listener = Listener();
+            Assert.Equal(ErrorIds.AcceptTimedOut, Assert.Throws<SocketSessionException>(() => listener.Accept(50, CancellationToken.None)).ErrorId);
+            using Socket raw = RawPeer.Connect(PortOf(listener));
+            Thread.Sleep(200); // the kept accept completes with the connection
+            listener.Close();
+
+            raw.ReceiveTimeout = 3000;
+            int read;
+            try
+            {
+                read = raw.Receive(new byte[1]);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                read = 0;
+            }
+
+            Assert.Equal(0, read);
+        }
+
+        [Fact]
         public void StateRulesGiveTheirErrorIds()
         {
             using SocketSession listener = Listener();
@@ -169,6 +192,37 @@ namespace PSSocket.Tests.Engine
             Assert.InRange(error.BytesSent, 1, payload.Length - 1);
             Assert.Equal(error.BytesSent, client.BytesSent);
             Assert.Contains($"Sent {error.BytesSent} of {payload.Length} bytes", error.Message);
+        }
+
+        [Fact]
+        public void ASendWithNoRoomAtAllIsSendTimedOut()
+        {
+            using SocketSession listener = Listener();
+            var settings = new SocketSettings { SendTimeout = 200, SendBufferSize = 8192 };
+            using SocketSession client = SocketSession.CreateClient(settings, _registry, null);
+            client.Connect("127.0.0.1", PortOf(listener), 5000, CancellationToken.None);
+            using SocketSession server = listener.Accept(5000, CancellationToken.None);
+            byte[] chunk = new byte[64 * 1024];
+            SocketSessionException? error = null;
+            for (int i = 0; i < 2000 && error == null; i++)
+            {
+                try
+                {
+                    client.Send(chunk, 0, chunk.Length, CancellationToken.None);
+                }
+                catch (SendIncompleteException)
+                {
+                    // A chunk that went out in part; the next one finds the buffer full from its first byte.
+                }
+                catch (SocketSessionException e)
+                {
+                    error = e;
+                }
+            }
+
+            Assert.NotNull(error);
+            Assert.Equal(ErrorIds.SendTimedOut, error!.ErrorId);
+            Assert.StartsWith("Sent 0 of 65536 bytes", error.Message);
         }
 
         [Fact]
