@@ -80,9 +80,16 @@ namespace PSSocket.Servers
         private static void DiscardWhatArrived(SocketSession connection, SocketServer server)
         {
             Socket? socket = connection.Socket;
-            for (int i = 0; i < 16 && socket != null && socket.Available > 0; i++)
+            try
             {
-                connection.GetReceiver().ReceiveAvailable(null, Deadline.After(0), server.StopToken);
+                for (int i = 0; i < 16 && socket != null && socket.Available > 0; i++)
+                {
+                    connection.GetReceiver().ReceiveAvailable(null, Deadline.After(0), server.StopToken);
+                }
+            }
+            catch (Exception e) when (e is ObjectDisposedException || e is SocketException)
+            {
+                // Closed meanwhile (the server stopping, or Close-Socket): nothing is left to discard, and no failure to report.
             }
         }
     }

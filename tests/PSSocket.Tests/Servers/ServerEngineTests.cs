@@ -36,6 +36,18 @@ namespace PSSocket.Tests.Servers
             return (server, reporter);
         }
 
+        [Fact]
+        public void GreetingDiscardOnAConnectionClosedMeanwhileIsNoFailure()
+        {
+            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 64);
+            using Socket raw = RawPeer.Connect(((IPEndPoint)listener.LocalEndPoint!).Port);
+            SocketSession connection = listener.Accept(5000, CancellationToken.None);
+            connection.Close(); // as the server's stop does while a greeting is under way
+            var server = new SocketServer(listener, new GreetingHandler(new byte[0], false), new ServerOptions());
+            var discard = typeof(GreetingHandler).GetMethod("DiscardWhatArrived", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+            discard.Invoke(null, new object[] { connection, server });
+        }
+
         private Socket Connect(SocketServer server)
         {
             Socket client = RawPeer.Connect(((IPEndPoint)server.Listener.LocalEndPoint!).Port);
