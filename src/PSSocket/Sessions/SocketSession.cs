@@ -188,10 +188,21 @@ namespace PSSocket.Sessions
 
         private static SocketSession FromAccepted(Socket socket, SocketSettings settings, SessionRegistry? registry)
         {
-            settings.ApplyTo(socket);
-            var session = new SocketSession(SocketRole.Accepted, settings, registry);
-            session.Attach(socket, null);
-            return session;
+            SocketSession? session = null;
+            try
+            {
+                settings.ApplyTo(socket);
+                session = new SocketSession(SocketRole.Accepted, settings, registry);
+                session.Attach(socket, null);
+                return session;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                // A connection reset before its options were set: neither the socket nor a half-made session is kept.
+                socket.Dispose();
+                session?.Close();
+                throw;
+            }
         }
 
         /// <summary>Connects to the first of <paramref name="host"/>'s addresses that accepts, within one deadline.</summary>
