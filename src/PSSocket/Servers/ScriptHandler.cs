@@ -274,16 +274,16 @@ namespace PSSocket.Servers
                 }
 
                 var output = new PSDataCollection<PSObject>();
-                output.DataAdded += (sender, e) => Forward(() => Server.ReportOutput(output[e.Index]));
+                ForwardAndDrop(output, item => Server.ReportOutput(item));
                 IHandlerStreams? streams = _owner._streams;
                 if (streams != null)
                 {
                     PSDataStreams s = powerShell.Streams;
-                    s.Error.DataAdded += (sender, e) => Forward(() => streams.Record(s.Error[e.Index]));
-                    s.Warning.DataAdded += (sender, e) => Forward(() => streams.Record(s.Warning[e.Index]));
-                    s.Verbose.DataAdded += (sender, e) => Forward(() => streams.Record(s.Verbose[e.Index]));
-                    s.Debug.DataAdded += (sender, e) => Forward(() => streams.Record(s.Debug[e.Index]));
-                    s.Information.DataAdded += (sender, e) => Forward(() => streams.Record(s.Information[e.Index]));
+                    ForwardAndDrop(s.Error, item => streams.Record(item));
+                    ForwardAndDrop(s.Warning, item => streams.Record(item));
+                    ForwardAndDrop(s.Verbose, item => streams.Record(item));
+                    ForwardAndDrop(s.Debug, item => streams.Record(item));
+                    ForwardAndDrop(s.Information, item => streams.Record(item));
                 }
 
                 var input = new PSDataCollection<PSObject>();
@@ -306,6 +306,21 @@ namespace PSSocket.Servers
                 {
                     // It ended meanwhile.
                 }
+            }
+
+            /// <summary>
+            /// Hands each item on as it is added and removes it from the collection, so a handler that writes for
+            /// hours holds nothing it has already reported.
+            /// </summary>
+            private static void ForwardAndDrop<T>(PSDataCollection<T> collection, Action<T> forward)
+            {
+                collection.DataAdded += (sender, e) => Forward(() =>
+                {
+                    foreach (T item in collection.ReadAll())
+                    {
+                        forward(item);
+                    }
+                });
             }
 
             private static void Forward(Action forward)

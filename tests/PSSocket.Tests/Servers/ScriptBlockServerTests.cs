@@ -27,6 +27,16 @@ namespace PSSocket.Tests.Servers
 } -ArgumentList 'you said: ' -Variable @{ suffix = '!' }";
 
         [Fact]
+        public void EveryObjectAHandlerWritesReachesTheJobInOrder()
+        {
+            SocketSession listener = StartServer("-ScriptBlock { param($session) 1..3000; $session | Close-Socket }");
+            PS.Run("Connect-Socket 127.0.0.1 $l.LocalEndPoint.Port | Receive-SocketData -ToEnd -Timeout 5000 | Out-Null").ThrowOnError();
+            WaitUntil(() => listener.Server!.Active == 0, "the handler done");
+            ScriptResult output = PS.Run("Receive-Job $l.Job").ThrowOnError();
+            Assert.Equal(Enumerable.Range(1, 3000), output.Output.Select(o => (int)o.BaseObject));
+        }
+
+        [Fact]
         public void TheHandlerTalksWithTheCmdletsAndItsOutputIsReceivedFromTheJob()
         {
             SocketSession listener = StartServer(Handler);
