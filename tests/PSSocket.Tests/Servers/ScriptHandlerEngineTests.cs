@@ -16,15 +16,11 @@ using Xunit;
 namespace PSSocket.Tests.Servers
 {
     /// <summary>The script-block mode's runner directly: a runspace pool importing the staged module, handlers isolated per connection.</summary>
-    public sealed class ScriptHandlerEngineTests : IDisposable
+    public sealed class ScriptHandlerEngineTests : ServerEngineTestBase
     {
-        private readonly SessionRegistry _registry = new SessionRegistry();
-        private readonly List<Socket> _clients = new List<Socket>();
-
-        public void Dispose()
+        public ScriptHandlerEngineTests()
+            : base(waitMs: 10_000)
         {
-            _clients.ForEach(c => c.Dispose());
-            _registry.CloseAll();
         }
 
         private (SocketServer server, CollectingReporter reporter) Serve(
@@ -35,30 +31,8 @@ namespace PSSocket.Tests.Servers
             int handlerTimeout = -1,
             int stopTimeout = ServerOptions.DefaultStopTimeout)
         {
-            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 64);
             var handler = new ScriptHandler(script, arguments, variables, PowerShellHarness.ManifestPath, throttleLimit, handlerTimeout);
-            var reporter = new CollectingReporter();
-            var server = new SocketServer(listener, handler, new ServerOptions { StopTimeout = stopTimeout }) { Reporter = reporter };
-            server.Start();
-            return (server, reporter);
-        }
-
-        private Socket Connect(SocketServer server)
-        {
-            Socket client = RawPeer.Connect(((IPEndPoint)server.Listener.LocalEndPoint!).Port);
-            client.ReceiveTimeout = 10_000;
-            _clients.Add(client);
-            return client;
-        }
-
-        private static void WaitUntil(Func<bool> condition, string what, int timeoutMs = 10_000)
-        {
-            var watch = Stopwatch.StartNew();
-            while (!condition())
-            {
-                Assert.True(watch.ElapsedMilliseconds < timeoutMs, "Timed out waiting for: " + what);
-                Thread.Sleep(5);
-            }
+            return Serve(handler, new ServerOptions { StopTimeout = stopTimeout });
         }
 
         private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
@@ -175,7 +149,7 @@ $session | Send-SocketData ""$prefix$line$suffix"" -Line
             Assert.Equal(0, server.Statistics.Active);
             Assert.Equal(0, server.Statistics.Queued);
             Assert.Empty(reporter.Errors);
-            Assert.Empty(_registry.Snapshot());
+            Assert.Empty(Registry.Snapshot());
         }
 
         [Fact]
@@ -197,7 +171,7 @@ $session | Send-SocketData ""$prefix$line$suffix"" -Line
         [Fact]
         public void AModuleThePoolCannotImportFailsTheStart()
         {
-            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
+            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
             var handler = new ScriptHandler("param($s)", null, null, "/nonexistent/PSSocket.psd1", 1, -1);
             var server = new SocketServer(listener, handler, new ServerOptions());
             Assert.ThrowsAny<Exception>(server.Start);

@@ -16,54 +16,26 @@ using Xunit;
 namespace PSSocket.Tests.Servers
 {
     /// <summary>The server engine without PowerShell: SocketServer and the echo, greeting and broadcast modes, with raw clients.</summary>
-    public sealed class ServerEngineTests : IDisposable
+    public sealed class ServerEngineTests : ServerEngineTestBase
     {
-        private readonly SessionRegistry _registry = new SessionRegistry();
-        private readonly List<Socket> _clients = new List<Socket>();
-
-        public void Dispose()
+        public ServerEngineTests()
+            : base(waitMs: 5000)
         {
-            _clients.ForEach(c => c.Dispose());
-            _registry.CloseAll();
         }
 
-        private (SocketServer server, CollectingReporter reporter) Serve(IConnectionHandler handler, ServerOptions? options = null)
-        {
-            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 64);
-            var reporter = new CollectingReporter();
-            var server = new SocketServer(listener, handler, options ?? new ServerOptions { LogConnections = true }) { Reporter = reporter };
-            server.Start();
-            return (server, reporter);
-        }
+        private (SocketServer server, CollectingReporter reporter) Serve(IConnectionHandler handler) =>
+            Serve(handler, new ServerOptions { LogConnections = true });
 
         [Fact]
         public void GreetingDiscardOnAConnectionClosedMeanwhileIsNoFailure()
         {
-            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 64);
+            SocketSession listener = NewListener();
             using Socket raw = RawPeer.Connect(((IPEndPoint)listener.LocalEndPoint!).Port);
             SocketSession connection = listener.Accept(5000, CancellationToken.None);
             connection.Close(); // as the server's stop does while a greeting is under way
             var server = new SocketServer(listener, new GreetingHandler(new byte[0], false), new ServerOptions());
             var discard = typeof(GreetingHandler).GetMethod("DiscardWhatArrived", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
             discard.Invoke(null, new object[] { connection, server });
-        }
-
-        private Socket Connect(SocketServer server)
-        {
-            Socket client = RawPeer.Connect(((IPEndPoint)server.Listener.LocalEndPoint!).Port);
-            client.ReceiveTimeout = 5000;
-            _clients.Add(client);
-            return client;
-        }
-
-        private static void WaitUntil(Func<bool> condition, string what, int timeoutMs = 5000)
-        {
-            var watch = Stopwatch.StartNew();
-            while (!condition())
-            {
-                Assert.True(watch.ElapsedMilliseconds < timeoutMs, "Timed out waiting for: " + what);
-                Thread.Sleep(5);
-            }
         }
 
         private static byte[] ReceiveExactly(Socket socket, int count)
@@ -124,7 +96,7 @@ namespace PSSocket.Tests.Servers
             Assert.Equal((long)clients * size, server.Statistics.BytesReceived);
             Assert.Equal((long)clients * size, server.Statistics.BytesSent);
             Assert.Equal(0, server.Statistics.Refused);
-            Assert.Equal(new[] { server.Listener }, _registry.Snapshot());
+            Assert.Equal(new[] { server.Listener }, Registry.Snapshot());
             Assert.Empty(reporter.Errors);
         }
 
@@ -137,7 +109,7 @@ namespace PSSocket.Tests.Servers
             Connect(server);
             WaitUntil(() => server.Statistics.Active == 3, "three accepted");
 
-            List<SocketSession> accepted = _registry.Snapshot().Where(s => s.Role == SocketRole.Accepted).ToList();
+            List<SocketSession> accepted = Registry.Snapshot().Where(s => s.Role == SocketRole.Accepted).ToList();
             Assert.Equal(3, accepted.Count);
             Assert.All(accepted, s => Assert.Equal(SocketState.Connected, s.State));
             Assert.Contains(accepted, s => s.RemoteEndPoint!.Equals(first.LocalEndPoint));
@@ -145,7 +117,7 @@ namespace PSSocket.Tests.Servers
             first.Shutdown(SocketShutdown.Send);
             Assert.Empty(RawPeer.ReceiveToEnd(first));
             WaitUntil(() => server.Statistics.Active == 2, "the first connection gone");
-            Assert.Equal(2, _registry.Snapshot().Count(s => s.Role == SocketRole.Accepted));
+            Assert.Equal(2, Registry.Snapshot().Count(s => s.Role == SocketRole.Accepted));
             Assert.Same(server.Statistics, server.Listener.Server);
         }
 
@@ -187,7 +159,7 @@ namespace PSSocket.Tests.Servers
             Assert.Equal(ServerState.Stopped, server.Statistics.State);
             Assert.NotNull(server.Statistics.StoppedAt);
             Assert.Equal(0, server.Statistics.Active);
-            Assert.Empty(_registry.Snapshot());
+            Assert.Empty(Registry.Snapshot());
             Assert.True(Task.WaitAll(traffic, 5000), "the clients did not see their connections end");
             stopClients.Cancel();
             Assert.False(server.StoppedByRequest);
@@ -283,7 +255,7 @@ namespace PSSocket.Tests.Servers
             WaitUntil(() => server.Statistics.Active == 0, "every greeted connection closed");
             Assert.Equal(5, server.Statistics.Accepted);
             Assert.Equal(5L * greeting.Length, server.Statistics.BytesSent);
-            Assert.Equal(new[] { server.Listener }, _registry.Snapshot());
+            Assert.Equal(new[] { server.Listener }, Registry.Snapshot());
         }
 
         [Fact]
@@ -378,7 +350,7 @@ namespace PSSocket.Tests.Servers
             var second = new SocketServer(server.Listener, new EchoHandler(), new ServerOptions());
             Assert.Equal(ErrorIds.ListenerInUse, Assert.Throws<SocketSessionException>(second.Start).ErrorId);
 
-            SocketSession closed = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
+            SocketSession closed = SocketSession.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
             closed.Close();
             var third = new SocketServer(closed, new EchoHandler(), new ServerOptions());
             Assert.Equal(ErrorIds.NotListening, Assert.Throws<SocketSessionException>(third.Start).ErrorId);

@@ -1,6 +1,4 @@
 using System;
-using System.Diagnostics;
-using System.Threading;
 using PSSocket.Sessions;
 using PSSocket.Tests.Infrastructure;
 
@@ -17,19 +15,7 @@ namespace PSSocket.Tests.Servers
             PS.Run($"$l = Start-SocketListener {arguments}; $l").Single<SocketSession>();
 
         /// <summary>Waits (bounded) until the condition holds; fails the test with <paramref name="what"/> otherwise.</summary>
-        protected static void WaitUntil(Func<bool> condition, string what, int timeoutMs = CatchUp)
-        {
-            var watch = Stopwatch.StartNew();
-            while (!condition())
-            {
-                if (watch.ElapsedMilliseconds > timeoutMs)
-                {
-                    throw new TimeoutException($"Waited {timeoutMs} ms for: {what}");
-                }
-
-                Thread.Sleep(5);
-            }
-        }
+        protected static void WaitUntil(Func<bool> condition, string what, int timeoutMs = CatchUp) => Wait.Until(condition, what, timeoutMs);
 
         public override void Dispose()
         {
