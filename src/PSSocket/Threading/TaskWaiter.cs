@@ -20,7 +20,16 @@ namespace PSSocket.Threading
 
             try
             {
-                return task.Wait(deadline.RemainingMilliseconds, cancellationToken);
+                // Task.Wait can return a few milliseconds early (timer granularity): a timeout means the deadline passed.
+                while (!task.Wait(deadline.RemainingMilliseconds, cancellationToken))
+                {
+                    if (deadline.HasExpired)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             }
             catch (AggregateException)
             {
