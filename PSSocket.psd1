@@ -1,6 +1,6 @@
 @{
     RootModule           = 'PSSocket.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5b0c6d0e-3f7a-4d55-9a7e-2f4c1c2d9a61'
     Author               = 'The PSSocket developers'
@@ -29,6 +29,8 @@
             Tags       = @('Socket', 'TCP', 'UDP', 'UnixSocket', 'IPv6', 'Network', 'Sockets', 'Client', 'Server', 'Listener', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri = 'https://github.com/pssocket/PSSocket'
             LicenseUri = 'https://github.com/pssocket/PSSocket/blob/main/LICENSE'
+            # Filled from CHANGELOG.md's section for ModuleVersion when build.ps1 packages the module.
+            ReleaseNotes = ''
         }
     }
 }

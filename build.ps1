@@ -1,43 +1,75 @@
 <#
 .SYNOPSIS
-    Builds, tests and packages PSSocket. For PowerShell 7 and Windows PowerShell 5.1; needs the .NET SDK.
+    Builds, tests, packages and demonstrates PSSocket. Needs PowerShell 7 and the .NET SDK.
 
 .DESCRIPTION
-    Tasks, run in the order given:
+    Runs the tasks given, in order:
 
-      Build    dotnet build PSSocket.sln: stages the importable module in out/PSSocket.
-      Test     dotnet test (the xunit suite, which hosts the real PowerShell engine), then, when Pester 5 or
-               later is installed, the Pester tests in tests/Pester against out/PSSocket (in a child process,
-               so this session does not keep the module's dll loaded).
-      Package  copies out/PSSocket to out/package/PSSocket/<ModuleVersion> and zips it as
-               out/package/PSSocket.<ModuleVersion>.zip. Builds first unless Build already ran.
-      Clean    dotnet clean, and removes out/.
+      Build         dotnet build PSSocket.sln: stages the importable module in out/PSSocket.
+      Test          the xunit suite (dotnet test), every Pester file in tests/Pester in a child pwsh with the
+                    pinned Pester, and every script in examples/ in a child pwsh. Runs every stage even when
+                    one fails, then fails if any test failed (or, with CI=true, was skipped).
+      Package       a .nupkg made by PSResourceGet's Publish-PSResource in the folder repository out/repository,
+                    with the manifest's ReleaseNotes taken from CHANGELOG.md.
+      InstallCheck  Package, then in a fresh pwsh: installs PSSocket by name from that repository into a new
+                    module folder, imports it by name, checks its manifest and help, and runs a lifecycle.
+      Demo          runs examples/echo-demo.ps1 in a child pwsh.
+      Clean         dotnet clean, and removes out/.
 
-    Any failing step stops the script with an error.
+    Build runs first by itself when a task needs the module. The child pwsh is the one running this script, so
+    the pinned tool (`dotnet pwsh ./build.ps1`) tests with itself, and any other pwsh 7 works the same way.
+    The run ends with one line, "N passed, M failed", over every test, example and install check it ran.
 
 .EXAMPLE
-    ./build.ps1
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test InstallCheck
 
-    Builds and tests in Release.
+    What CI runs: every test, the examples and the package install check.
 
 .EXAMPLE
-    ./build.ps1 -Task Clean, Build, Package -Configuration Debug
+    ./build.ps1 Test -PesterPath tests/Pester/Lifecycle.Tests.ps1 -SkipXunit
+
+    Runs one Pester file (and the examples) against a fresh build.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    # Task names; several may be given as a list, or one after another (`./build.ps1 Test InstallCheck`), which
+    # is the form that works through `pwsh -File`.
+    [Parameter(Position = 0, ValueFromRemainingArguments)]
     [string[]] $Task = @('Build', 'Test'),
 
-    [string] $Configuration = 'Release'
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester files or folders to run instead of all of tests/Pester.
+    [string[]] $PesterPath,
+
+    # Leaves out the xunit stage of Test.
+    [switch] $SkipXunit
 )
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
+$knownTasks = 'Build', 'Test', 'Package', 'InstallCheck', 'Demo', 'Clean'
+$Task = @($Task -split '[,\s]+' | Where-Object { $_ })
+foreach ($name in $Task) {
+    if ($name -notin $knownTasks) {
+        throw "Unknown task '$name'. The tasks are: $($knownTasks -join ', ')."
+    }
+}
+
 $solution = Join-Path $PSScriptRoot 'PSSocket.sln'
 $outDir = Join-Path $PSScriptRoot 'out'
 $stagedModule = Join-Path $outDir 'PSSocket'
 $stagedManifest = Join-Path $stagedModule 'PSSocket.psd1'
+$resultsDir = Join-Path $outDir 'test-results'
+$repositoryPath = Join-Path $outDir 'repository'
+$repositoryName = 'PSSocketBuild'
+$buildScripts = Join-Path $PSScriptRoot 'build'
+$pesterVersion = '5.7.1'
+
+$script:results = [System.Collections.Generic.List[object]]::new()
+$script:built = $false
 
 function Invoke-Step {
     param([string] $Name, [scriptblock] $Action)
@@ -55,92 +87,212 @@ function Invoke-Native {
     }
 }
 
-function Invoke-Build {
-    Invoke-Native dotnet @('build', $solution, '--configuration', $Configuration)
+# The command line that starts another pwsh like this one. Under the .NET tool (`dotnet pwsh`) the process is
+# the dotnet host, which runs pwsh.dll from $PSHOME.
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'pwsh') {
+        return , @($process)
+    }
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path -Path $pwshDll) {
+        return , @($process, $pwshDll)
+    }
+    throw "Cannot tell how to start another pwsh from '$process'. Run this script with pwsh 7 or 'dotnet pwsh'."
 }
 
-function Invoke-Test {
-    Invoke-Native dotnet @('test', $solution, '--configuration', $Configuration)
+# Runs a script in a child pwsh (-NoProfile -NonInteractive -File) with extra environment variables; returns
+# its exit code. The variables are set for the child only.
+function Invoke-ChildPwsh {
+    param([string] $ScriptPath, [string[]] $ArgumentList = @(), [hashtable] $Environment = @{})
+    $command = Get-PwshCommand
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
+    try {
+        $arguments = @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList
+        & $command[0] @arguments | Out-Host
+        return $LASTEXITCODE
+    }
+    finally {
+        foreach ($name in $saved.Keys) {
+            [Environment]::SetEnvironmentVariable($name, $saved[$name])
+        }
+    }
+}
 
-    $pester = Get-Module -ListAvailable -Name Pester |
-        Where-Object { $_.Version -ge [version]'5.0.0' } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 or later is not installed: skipping tests/Pester (Install-Module Pester -MinimumVersion 5.0).'
+# User data folders inside out/, so PSResourceGet's repository list and installs never touch the user's.
+function Get-IsolatedUserEnvironment {
+    param([string] $Name)
+    $userHome = Join-Path $outDir "$Name-home"
+    New-Item -Path $userHome -ItemType Directory -Force | Out-Null
+    @{ XDG_DATA_HOME = $userHome; XDG_CONFIG_HOME = $userHome; XDG_CACHE_HOME = $userHome; LOCALAPPDATA = $userHome }
+}
+
+function Add-Result {
+    param([string] $Stage, [int] $Passed, [int] $Failed, [int] $Skipped = 0)
+    $script:results.Add([pscustomobject]@{ Stage = $Stage; Passed = $Passed; Failed = $Failed; Skipped = $Skipped })
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', $solution, '--configuration', $Configuration)
+    $script:built = $true
+}
+
+function Invoke-XunitTests {
+    $trxName = 'xunit.trx'
+    $trx = Join-Path $resultsDir $trxName
+    Remove-Item -Path $trx -ErrorAction Ignore
+    $arguments = @('test', $solution, '--configuration', $Configuration, '--no-build',
+        '--logger', 'console;verbosity=normal', '--logger', "trx;LogFileName=$trxName",
+        '--results-directory', $resultsDir, '--blame-hang-timeout', '5m')
+    Write-Host "    dotnet $($arguments -join ' ')"
+    & dotnet @arguments
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path -Path $trx)) {
+        Write-Host "    dotnet test wrote no results (exit code $exitCode)." -ForegroundColor Red
+        Add-Result 'xunit' 0 1
         return
     }
-
-    # A child process: Pester's -CI ends its process with the number of failed tests as the exit code, and
-    # the module's dll stays loaded only there, so the next build can overwrite it.
-    $shell = (Get-Process -Id $PID).Path
-    $testsPath = Join-Path $PSScriptRoot 'tests/Pester'
-    Write-Host "    Invoke-Pester $testsPath -CI (Pester $($pester.Version))"
-    & $shell -NoProfile -NonInteractive -Command {
-        param($Manifest, $PesterManifest, $TestsPath, $ResultsDir)
-        $ErrorActionPreference = 'Stop'
-        Import-Module $PesterManifest
-        Import-Module $Manifest -Force
-        # -CI writes testResults.xml to the current folder: keep it in out/.
-        Set-Location $ResultsDir
-        Invoke-Pester -Path $TestsPath -CI
-    } -args $stagedManifest, $pester.Path, $testsPath, $outDir
-    if ($LASTEXITCODE -ne 0) {
-        throw "The Pester tests failed (exit code $LASTEXITCODE)."
+    $counters = ([xml](Get-Content -Path $trx -Raw)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ($exitCode -ne 0 -and $failed -eq 0) {
+        $failed = 1
     }
+    Add-Result 'xunit' ([int]$counters.passed) $failed ([int]$counters.notExecuted)
+}
+
+function Get-PesterManifest {
+    Invoke-Native dotnet @('restore', (Join-Path $buildScripts 'tools/Tools.csproj'), '--verbosity', 'quiet')
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -Path $manifest)) {
+        throw "Pester $pesterVersion was restored, but $manifest is missing."
+    }
+    $manifest
+}
+
+function Invoke-PesterTests {
+    $pesterManifest = Get-PesterManifest
+    $json = Join-Path $resultsDir 'pester.json'
+    Remove-Item -Path $json -ErrorAction Ignore
+    $arguments = @('-PesterManifest', $pesterManifest, '-ModuleManifest', $stagedManifest,
+        '-TestsPath', (Join-Path $PSScriptRoot 'tests/Pester'), '-ResultsDirectory', $resultsDir)
+    if ($PesterPath) {
+        $arguments += @('-TestPath', (($PesterPath | ForEach-Object { (Resolve-Path $_).Path }) -join ','))
+    }
+    Write-Host "    Invoke-Pester (Pester $pesterVersion) in a child pwsh"
+    $exitCode = Invoke-ChildPwsh (Join-Path $buildScripts 'Invoke-PesterSuite.ps1') $arguments
+    if (-not (Test-Path -Path $json)) {
+        Write-Host "    The Pester run wrote no results (exit code $exitCode)." -ForegroundColor Red
+        Add-Result 'Pester' 0 1
+        return
+    }
+    $counts = Get-Content -Path $json -Raw | ConvertFrom-Json
+    $failed = [int]$counts.Failed
+    if ($exitCode -ne 0 -and $failed -eq 0 -and $counts.Skipped -eq 0) {
+        $failed = 1
+    }
+    Add-Result 'Pester' ([int]$counts.Passed) $failed ([int]$counts.Skipped)
+}
+
+function Invoke-Examples {
+    $passed = 0
+    $failed = 0
+    foreach ($example in Get-ChildItem -Path (Join-Path $PSScriptRoot 'examples') -Filter '*.ps1' | Sort-Object Name) {
+        Write-Host "--> examples/$($example.Name)"
+        $exitCode = Invoke-ChildPwsh $example.FullName
+        if ($exitCode -eq 0) {
+            $passed++
+        }
+        else {
+            Write-Host "    examples/$($example.Name) failed with exit code $exitCode" -ForegroundColor Red
+            $failed++
+        }
+    }
+    Add-Result 'examples' $passed $failed
 }
 
 function Invoke-Package {
-    if (-not (Test-Path -Path (Join-Path $stagedModule 'PSSocket.dll'))) {
-        throw "No staged module in $stagedModule. Run the Build task first."
+    $arguments = @('-StagedModule', $stagedModule, '-ChangelogPath', (Join-Path $PSScriptRoot 'CHANGELOG.md'),
+        '-WorkDirectory', (Join-Path $outDir 'package'), '-RepositoryPath', $repositoryPath,
+        '-RepositoryName', $repositoryName)
+    $exitCode = Invoke-ChildPwsh (Join-Path $buildScripts 'Publish-LocalPackage.ps1') $arguments (Get-IsolatedUserEnvironment 'package')
+    if ($exitCode -ne 0) {
+        throw "Packaging failed (exit code $exitCode)."
     }
+}
 
-    $version = (Import-PowerShellDataFile -Path (Join-Path $PSScriptRoot 'PSSocket.psd1')).ModuleVersion
-    $packageRoot = Join-Path $outDir 'package'
-    $moduleRoot = Join-Path $packageRoot 'PSSocket'
-    $destination = Join-Path $moduleRoot $version
-    $zip = Join-Path $packageRoot "PSSocket.$version.zip"
-
-    if (Test-Path -Path $moduleRoot) {
-        Remove-Item -Path $moduleRoot -Recurse -Force
-    }
-
-    New-Item -Path $destination -ItemType Directory -Force | Out-Null
-    Copy-Item -Path (Join-Path $stagedModule '*') -Destination $destination -Recurse
-    Compress-Archive -Path $moduleRoot -DestinationPath $zip -Force
-    Write-Host "    $destination"
-    Write-Host "    $zip"
+function Invoke-InstallCheck {
+    $modulesPath = Join-Path $outDir 'install-check/Modules'
+    $environment = Get-IsolatedUserEnvironment 'install-check'
+    # A PSModulePath with the new module folder and pwsh's own modules only: the staged out/PSSocket is not on it.
+    $environment['PSModulePath'] = @($modulesPath, (Join-Path $PSHOME 'Modules')) -join [IO.Path]::PathSeparator
+    $arguments = @('-RepositoryPath', $repositoryPath, '-RepositoryName', $repositoryName, '-ModulesPath', $modulesPath)
+    $exitCode = Invoke-ChildPwsh (Join-Path $buildScripts 'Test-InstalledPackage.ps1') $arguments $environment
+    if ($exitCode -eq 0) { Add-Result 'install check' 1 0 } else { Add-Result 'install check' 0 1 }
 }
 
 function Invoke-Clean {
-    Invoke-Native dotnet @('clean', $solution, '--configuration', $Configuration)
+    Invoke-Native dotnet @('clean', $solution, '--configuration', $Configuration, '--verbosity', 'quiet')
     if (Test-Path -Path $outDir) {
         Remove-Item -Path $outDir -Recurse -Force
     }
+    $script:built = $false
 }
 
-$built = $false
+function Confirm-Built {
+    if (-not $script:built) {
+        Invoke-Step "Build ($Configuration)" { Invoke-Build }
+    }
+}
+
 foreach ($name in $Task) {
     switch ($name) {
-        'Build' {
-            Invoke-Step "Build ($Configuration)" { Invoke-Build }
-            $built = $true
-        }
+        'Build' { Invoke-Step "Build ($Configuration)" { Invoke-Build } }
         'Test' {
-            Invoke-Step "Test ($Configuration)" { Invoke-Test }
-            $built = $true
+            Confirm-Built
+            New-Item -Path $resultsDir -ItemType Directory -Force | Out-Null
+            if (-not $SkipXunit) {
+                Invoke-Step 'xunit' { Invoke-XunitTests }
+            }
+            Invoke-Step 'Pester' { Invoke-PesterTests }
+            Invoke-Step 'examples' { Invoke-Examples }
         }
         'Package' {
-            if (-not $built) {
-                Invoke-Step "Build ($Configuration)" { Invoke-Build }
-                $built = $true
-            }
-
+            Confirm-Built
             Invoke-Step 'Package' { Invoke-Package }
         }
-        'Clean' {
-            Invoke-Step "Clean ($Configuration)" { Invoke-Clean }
-            $built = $false
+        'InstallCheck' {
+            Confirm-Built
+            Invoke-Step 'Package' { Invoke-Package }
+            Invoke-Step 'Install check' { Invoke-InstallCheck }
         }
+        'Demo' {
+            Confirm-Built
+            Invoke-Step 'Demo' {
+                $exitCode = Invoke-ChildPwsh (Join-Path $PSScriptRoot 'examples/echo-demo.ps1')
+                if ($exitCode -ne 0) { throw "The demo failed (exit code $exitCode)." }
+            }
+        }
+        'Clean' { Invoke-Step "Clean ($Configuration)" { Invoke-Clean } }
+    }
+}
+
+if ($script:results.Count -gt 0) {
+    Write-Host ''
+    $script:results | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
+    $passed = ($script:results | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($script:results | Measure-Object -Property Failed -Sum).Sum
+    $skipped = ($script:results | Measure-Object -Property Skipped -Sum).Sum
+    $summary = "$passed passed, $failed failed"
+    if ($skipped -gt 0) { $summary += ", $skipped skipped" }
+    Write-Host $summary
+    if ($failed -gt 0 -or ($env:CI -eq 'true' -and $skipped -gt 0)) {
+        exit 1
     }
 }

@@ -17,7 +17,7 @@
     Closing the listeners stops the servers and completes their jobs.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/background-servers.ps1
+    dotnet pwsh examples/background-servers.ps1
 #>
 [CmdletBinding()]
 param(

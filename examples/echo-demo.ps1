@@ -16,9 +16,9 @@
     receive) instead of running them at the same time. Every wait has a timeout.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/echo-demo.ps1
+    dotnet pwsh examples/echo-demo.ps1
 
-    Runs the demo with only the .NET SDK installed (no pwsh needed).
+    Runs the demo in the pinned pwsh (after `dotnet build` and `dotnet tool restore`).
 
 .EXAMPLE
     Import-Module ./out/PSSocket; ./examples/echo-demo.ps1 -Message 'one', 'two' -Timeout 2000

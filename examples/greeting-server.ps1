@@ -11,10 +11,10 @@
     as it is done. Server and client steps are interleaved on one thread: connect, accept, greet, read.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/greeting-server.ps1
+    dotnet pwsh examples/greeting-server.ps1
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/greeting-server.ps1 -Clients 5 -Greeting 'Hi there'
+    dotnet pwsh examples/greeting-server.ps1 -Clients 5 -Greeting 'Hi there'
 #>
 [CmdletBinding()]
 param(

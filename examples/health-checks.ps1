@@ -14,7 +14,7 @@
     and Test-SocketPort -UseTls reports the same certificate's facts, with its days until expiry.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/health-checks.ps1
+    dotnet pwsh examples/health-checks.ps1
 #>
 [CmdletBinding()]
 param(

@@ -18,7 +18,7 @@
     next call: reading a line never loses the bytes after it.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/receive-modes.ps1
+    dotnet pwsh examples/receive-modes.ps1
 #>
 [CmdletBinding()]
 param(

@@ -14,9 +14,9 @@
     Every receive has a timeout.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/udp-echo.ps1
+    dotnet pwsh examples/udp-echo.ps1
 
-    Runs the example with only the .NET SDK installed (no pwsh needed).
+    Runs the example in the pinned pwsh (after `dotnet build` and `dotnet tool restore`).
 
 .EXAMPLE
     Import-Module ./out/PSSocket; ./examples/udp-echo.ps1 -Message 'one', 'two' -Timeout 2000

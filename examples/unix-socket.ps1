@@ -15,9 +15,9 @@
     Needs a system with Unix domain sockets (Linux, macOS, Windows 10 1803 and later) and PowerShell 7.
 
 .EXAMPLE
-    dotnet run --project tools/PSSocket.Runner -- examples/unix-socket.ps1
+    dotnet pwsh examples/unix-socket.ps1
 
-    Runs the example with only the .NET SDK installed (no pwsh needed).
+    Runs the example in the pinned pwsh (after `dotnet build` and `dotnet tool restore`).
 
 .EXAMPLE
     Connect-Socket -Path /var/run/docker.sock | Send-SocketData "GET /version HTTP/1.0`r`n`r`n" -PassThru | Receive-SocketData -ToEnd
