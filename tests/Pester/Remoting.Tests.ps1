@@ -1,0 +1,193 @@
+# Pester 5 tests: PSSocket's checks fanned out over PowerShell remoting to a real sshd on loopback. Three
+# addresses (127.0.0.2-4) stand for three hosts; the remote pwsh is this same pwsh, as the `powershell` subsystem.
+# The results come back deserialized: the tests assert that what an operator reads survives the trip.
+
+BeforeDiscovery {
+    . "$PSScriptRoot/Remoting.Support.ps1"
+    $script:noSshd = -not (Get-SshdPath) -and $env:CI -ne 'true'
+}
+
+BeforeAll {
+    . "$PSScriptRoot/Remoting.Support.ps1"
+    $manifest = if ($env:PSSOCKET_MODULE_PATH) { $env:PSSOCKET_MODULE_PATH } else { "$PSScriptRoot/../../out/PSSocket/PSSocket.psd1" }
+    $manifest = (Resolve-Path -Path $manifest).Path
+    Import-Module $manifest -Force
+
+    function New-TestCertificate {
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            'CN=localhost', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256,
+            [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+        $names.AddDnsName('localhost')
+        $names.AddIpAddress([System.Net.IPAddress]::Loopback)
+        $request.CertificateExtensions.Add($names.Build())
+        $now = [DateTimeOffset]::UtcNow
+        $created = $request.CreateSelfSigned($now.AddDays(-1), $now.AddDays(30))
+        # A certificate made in memory is reloaded from PKCS#12 so that SslStream can use its key on every OS.
+        [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($created.Export('Pfx'), $null)
+    }
+}
+
+Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
+    BeforeAll {
+        $sshHost = Start-SshTestHost
+        $connection = @{
+            Port        = $sshHost.Port
+            UserName    = $sshHost.UserName
+            KeyFilePath = $sshHost.KeyFilePath
+            Options     = $sshHost.Options
+        }
+        $sessions = New-PSSession -HostName $sshHost.HostName @connection -ErrorAction Stop
+        Invoke-Command -Session $sessions -ScriptBlock { param($Manifest) Import-Module $Manifest } -ArgumentList $manifest
+
+        $echo = Start-SocketListener -Echo
+        $echoPort = $echo.LocalEndPoint.Port
+        $closedPort = Get-FreeTcpPort -Address 127.0.0.1
+        $certificate = New-TestCertificate
+        $tlsEcho = Start-SocketListener -Echo -Certificate $certificate
+        $tlsPort = $tlsEcho.LocalEndPoint.Port
+        $publicCertificate = [Convert]::ToBase64String($certificate.RawData)
+    }
+
+    AfterAll {
+        if ($sessions) { Remove-PSSession -Session $sessions }
+        Get-Socket | Close-Socket
+        Get-Job | Remove-Job -Force
+        Stop-SshTestHost $sshHost
+    }
+
+    # Invoke-Command's SSH parameter set (-HostName) has no -ThrottleLimit; the -Session form below has it.
+    It 'runs Test-SocketPort on every host with -HostName, and each status survives' {
+        $results = Invoke-Command -HostName $sshHost.HostName @connection -ScriptBlock {
+            param($Manifest, $Open, $Closed)
+            Import-Module $Manifest
+            Test-SocketPort -ComputerName 127.0.0.1 -Port $Open, $Closed -Timeout 10000
+        } -ArgumentList $manifest, $echoPort, $closedPort
+
+        $results | Should -HaveCount 6
+        ($results.PSComputerName | Sort-Object -Unique) | Should -Be $sshHost.HostName
+        foreach ($result in $results) {
+            $result.pstypenames[0] | Should -Be 'Deserialized.PSSocket.HealthChecks.PortCheckResult'
+            $result.ComputerName | Should -Be '127.0.0.1'
+            $result.RemoteAddress | Should -Be '127.0.0.1'
+        }
+        $open = @($results | Where-Object Port -EQ $echoPort)
+        $open | Should -HaveCount 3
+        $open.Status | Should -Be @('Open', 'Open', 'Open')
+        $open.Success | Should -Be @($true, $true, $true)
+        $open | ForEach-Object { $_.LatencyMs | Should -BeOfType [double]; $_.LatencyMs | Should -BeGreaterThan 0 }
+        $open | ForEach-Object { $_.ErrorId | Should -BeNullOrEmpty }
+
+        $refused = @($results | Where-Object Port -EQ $closedPort)
+        $refused | Should -HaveCount 3
+        $refused.Status | Should -Be @('Refused', 'Refused', 'Refused')
+        $refused.Success | Should -Be @($false, $false, $false)
+        $refused.ErrorId | Should -Be @('ConnectionRefused', 'ConnectionRefused', 'ConnectionRefused')
+        $refused.SocketError | Should -Be @('ConnectionRefused', 'ConnectionRefused', 'ConnectionRefused')
+    }
+
+    It 'runs as a job with -AsJob: one child job per host, each with its results' {
+        $job = Invoke-Command -Session $sessions -AsJob -ScriptBlock {
+            param($Open)
+            Test-SocketPort -ComputerName 127.0.0.1 -Port $Open -Timeout 10000
+        } -ArgumentList $echoPort
+        try {
+            $job | Wait-Job -Timeout 120 | Out-Null
+            $job.State | Should -Be 'Completed'
+            $job.ChildJobs | Should -HaveCount 3
+            $results = $job | Receive-Job
+            $results | Should -HaveCount 3
+            ($results.PSComputerName | Sort-Object) | Should -Be $sshHost.HostName
+            $results.Status | Should -Be @('Open', 'Open', 'Open')
+        }
+        finally {
+            $job | Remove-Job -Force
+        }
+    }
+
+    It 'connects, sends and receives on each host with -ThrottleLimit, and the session comes back with its counters' {
+        $results = Invoke-Command -Session $sessions -ThrottleLimit 2 -ScriptBlock {
+            param($Port)
+            $session = Connect-Socket -ComputerName 127.0.0.1 -Port $Port -Timeout 10000
+            $session | Send-SocketData "hello from $([Environment]::ProcessId)" -Line
+            $line = $session | Receive-SocketData -Line -Timeout 10000
+            $session | Close-Socket
+            [pscustomobject]@{ Line = $line; ProcessId = [Environment]::ProcessId; Session = $session }
+        } -ArgumentList $echoPort
+
+        $results | Should -HaveCount 3
+        $results.ProcessId | Sort-Object -Unique | Should -HaveCount 3
+        foreach ($result in $results) {
+            $result.Line | Should -BeExactly "hello from $($result.ProcessId)"
+            $session = $result.Session
+            $session.pstypenames[0] | Should -Be 'Deserialized.PSSocket.Sessions.SocketSession'
+            $session.Protocol | Should -Be 'Tcp'
+            $session.Role | Should -Be 'Client'
+            $session.State | Should -Be 'Closed'
+            $session.BytesSent | Should -Be ($result.Line.Length + 1)
+            $session.BytesReceived | Should -Be ($result.Line.Length + 1)
+            "$($session.RemoteEndPoint)" | Should -Be "127.0.0.1:$echoPort"
+        }
+    }
+
+    It 'checks a TLS certificate on each host, and the TLS facts with their dates survive' {
+        $results = Invoke-Command -Session $sessions -ScriptBlock {
+            param($Port, $CertificateBase64)
+            $trusted = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate(
+                [Convert]::FromBase64String($CertificateBase64))
+            Test-SocketPort -ComputerName 127.0.0.1 -Port $Port -UseTls -ServerName localhost -TrustedCertificate $trusted -Timeout 10000
+        } -ArgumentList $tlsPort, $publicCertificate
+
+        $results | Should -HaveCount 3
+        foreach ($result in $results) {
+            $result.Status | Should -Be 'Open'
+            $result.TlsProtocol | Should -BeIn @('Tls12', 'Tls13')
+            $result.TlsCipherSuite | Should -Not -BeNullOrEmpty
+            $result.CertificateSubject | Should -Be 'CN=localhost'
+            $result.CertificateThumbprint | Should -Be $certificate.Thumbprint
+            $result.CertificateNotAfter | Should -BeOfType [datetime]
+            $result.CertificateNotAfter.ToUniversalTime().ToString('s') | Should -Be $certificate.NotAfter.ToUniversalTime().ToString('s')
+            $result.CertificateNotBefore | Should -BeOfType [datetime]
+            $result.CertificateDaysUntilExpiry | Should -BeIn @(29, 30)
+            $result.CertificateChainValid | Should -BeTrue
+            $result.CertificateNameMatches | Should -BeTrue
+        }
+    }
+
+    It 'reports an untrusted certificate remotely as TlsFailed with its error id' {
+        $results = Invoke-Command -Session $sessions[0] -ScriptBlock {
+            param($Port)
+            Test-SocketPort -ComputerName 127.0.0.1 -Port $Port -UseTls -Timeout 10000
+        } -ArgumentList $tlsPort
+
+        $results.Status | Should -Be 'TlsFailed'
+        $results.ErrorId | Should -Be 'TlsUntrustedCertificate'
+        $results.CertificateThumbprint | Should -Be $certificate.Thumbprint
+    }
+
+    It 'keeps the error id, category and target of an error raised remotely' {
+        $errors = $null
+        Invoke-Command -Session $sessions -ScriptBlock {
+            param($Port)
+            Connect-Socket -ComputerName 127.0.0.1 -Port $Port -Timeout 10000
+        } -ArgumentList $closedPort -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $errors | Should -HaveCount 3
+        foreach ($record in $errors) {
+            $record.FullyQualifiedErrorId | Should -BeLike 'ConnectionRefused,PSSocket.Commands.ConnectSocketCommand*'
+            $record.CategoryInfo.Category | Should -Be 'ConnectionError'
+            $record.CategoryInfo.TargetName | Should -Be "127.0.0.1:$closedPort"
+        }
+        ($errors.OriginInfo.PSComputerName | Sort-Object) | Should -Be $sshHost.HostName
+    }
+
+    It 'stops the caller with the remote error id under -ErrorAction Stop' {
+        {
+            Invoke-Command -Session $sessions[0] -ScriptBlock {
+                param($Port)
+                Connect-Socket -ComputerName 127.0.0.1 -Port $Port -Timeout 10000 -ErrorAction Stop
+            } -ArgumentList $closedPort -ErrorAction Stop
+        } | Should -Throw -ErrorId 'ConnectionRefused,PSSocket.Commands.ConnectSocketCommand'
+    }
+}
