@@ -1,4 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 
@@ -29,6 +33,38 @@ namespace PSSocket.Bench
             }
 
             throw new InvalidOperationException("No free loopback port found below 32000.");
+        }
+
+        /// <summary>The first of <paramref name="count"/> consecutive ports below the ephemeral range on which nothing listens.</summary>
+        public static int ClosedRange(int count)
+        {
+            var listening = new HashSet<int>();
+            foreach (string table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+            {
+                if (!File.Exists(table))
+                {
+                    continue;
+                }
+
+                foreach (string line in File.ReadLines(table).Skip(1))
+                {
+                    string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length > 3 && fields[3] == "0A")
+                    {
+                        listening.Add(int.Parse(fields[1].Substring(fields[1].LastIndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+
+            for (int start = 21000; start + count < 32000; start += count)
+            {
+                if (!Enumerable.Range(start, count).Any(listening.Contains))
+                {
+                    return start;
+                }
+            }
+
+            throw new InvalidOperationException($"No {count} consecutive closed ports found below 32000.");
         }
     }
 }

@@ -43,7 +43,7 @@ namespace PSSocket.Bench
             using var stop = new CancellationTokenSource();
             Task draining = Task.Run(() => Drain(open, stop.Token));
 
-            int first = ClosedRange(ClosedCount);
+            int first = LoopbackPorts.ClosedRange(ClosedCount);
             string ports = $"{first}-{first + ClosedCount - 1},{openPort}";
 
             using var host = new BenchHost();
@@ -157,85 +157,11 @@ namespace PSSocket.Bench
 
         private static void NmapOpenPorts(string commandLine, int openPort)
         {
-            string output = RunNmap(commandLine, 60_000);
+            string output = Nmap.Run(commandLine, 60_000);
             if (!output.Contains($"{openPort}/tcp open") || !output.Contains("1000 closed"))
             {
                 throw new InvalidOperationException("nmap did not report 1 open and 1000 closed ports: " + output);
             }
-        }
-
-        /// <summary>Runs nmap, bounded in time and killed by its process id if it overruns; returns its output.</summary>
-        private static string RunNmap(string commandLine, int limitMs)
-        {
-            string[] words = commandLine.Split(' ');
-            var info = new ProcessStartInfo(words[0])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string word in words.Skip(1))
-            {
-                info.ArgumentList.Add(word);
-            }
-
-            using Process process = Process.Start(info)!;
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> errors = process.StandardError.ReadToEndAsync();
-            try
-            {
-                if (!process.WaitForExit(limitMs))
-                {
-                    throw new TimeoutException($"'{commandLine}' did not finish in {limitMs} ms.");
-                }
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(5000);
-                }
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"'{words[0]}' exited with {process.ExitCode}: {errors.Result}");
-            }
-
-            return output.Result;
-        }
-
-        /// <summary>The first of <paramref name="count"/> consecutive ports below the ephemeral range on which nothing listens.</summary>
-        private static int ClosedRange(int count)
-        {
-            var listening = new HashSet<int>();
-            foreach (string table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
-            {
-                if (!File.Exists(table))
-                {
-                    continue;
-                }
-
-                foreach (string line in File.ReadLines(table).Skip(1))
-                {
-                    string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    if (fields.Length > 3 && fields[3] == "0A")
-                    {
-                        listening.Add(int.Parse(fields[1].Substring(fields[1].LastIndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    }
-                }
-            }
-
-            for (int start = 21000; start + count < 32000; start += count)
-            {
-                if (!Enumerable.Range(start, count).Any(listening.Contains))
-                {
-                    return start;
-                }
-            }
-
-            throw new InvalidOperationException($"No {count} consecutive closed ports found below 32000.");
         }
 
         private static void Drain(Socket listener, CancellationToken token)
