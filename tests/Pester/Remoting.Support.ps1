@@ -10,13 +10,13 @@ function Get-SshdPath {
     $null
 }
 
-# The command line that starts this same pwsh: the .NET tool's host runs pwsh.dll from $PSHOME.
+# The command line that starts this same pwsh (the .NET tool's host runs pwsh.dll from $PSHOME), with a module
+# folder first on its PSModulePath, as if the module were installed on the remote host.
 function Get-PwshSubsystemCommand {
+    param([string] $ModuleRoot)
     $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'pwsh') {
-        return "$process -sshs -NoLogo -NoProfile"
-    }
-    "$process $(Join-Path $PSHOME 'pwsh.dll') -sshs -NoLogo -NoProfile"
+    $pwsh = if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'pwsh') { $process } else { "$process $(Join-Path $PSHOME 'pwsh.dll')" }
+    "/usr/bin/env PSModulePath=$ModuleRoot $pwsh -sshs -NoLogo -NoProfile"
 }
 
 function Get-FreeTcpPort {
@@ -36,11 +36,14 @@ function Invoke-Tool {
 }
 
 <#
-    Starts sshd and returns an object with HostName (the addresses), Port, UserName, KeyFilePath, Options (for
+    Starts sshd, whose remote pwsh finds the modules in -ModuleRoot by name, and returns an object with HostName (the addresses), Port, UserName, KeyFilePath, Options (for
     Invoke-Command -Options), Process, Directory and Log. Stop it with Stop-SshTestHost.
 #>
 function Start-SshTestHost {
-    param([string[]] $Address = @('127.0.0.2', '127.0.0.3', '127.0.0.4'))
+    param(
+        [Parameter(Mandatory)] [string] $ModuleRoot,
+        [string[]] $Address = @('127.0.0.2', '127.0.0.3', '127.0.0.4')
+    )
 
     $sshd = Get-SshdPath
     if (-not $sshd) { throw 'sshd is not installed (apt-get install openssh-server).' }
@@ -61,42 +64,53 @@ function Start-SshTestHost {
         if (-not (Test-Path -Path '/run/sshd')) { New-Item -Path '/run/sshd' -ItemType Directory | Out-Null }
     }
 
-    for ($attempt = 1; $attempt -le 3; $attempt++) {
-        $port = Get-FreeTcpPort -Address $Address[0]
-        @(
-            "Port $port"
-            $Address | ForEach-Object { "ListenAddress $_" }
-            "HostKey $hostKey"
-            "PidFile $(Join-Path $directory 'sshd.pid')"
-            "AuthorizedKeysFile $authorizedKeys"
-            'StrictModes no'
-            'UsePAM no'
-            'PasswordAuthentication no'
-            'KbdInteractiveAuthentication no'
-            'PubkeyAuthentication yes'
-            'PermitRootLogin prohibit-password'
-            "Subsystem powershell $(Get-PwshSubsystemCommand)"
-        ) | Set-Content -Path $config
-        Invoke-Tool $sshd @('-t', '-f', $config) | Out-Null
+    $process = $null
+    try {
+        for ($attempt = 1; $attempt -le 3; $attempt++) {
+            $port = Get-FreeTcpPort -Address $Address[0]
+            @(
+                "Port $port"
+                $Address | ForEach-Object { "ListenAddress $_" }
+                "HostKey $hostKey"
+                "PidFile $(Join-Path $directory 'sshd.pid')"
+                "AuthorizedKeysFile $authorizedKeys"
+                'StrictModes no'
+                'UsePAM no'
+                'PasswordAuthentication no'
+                'KbdInteractiveAuthentication no'
+                'PubkeyAuthentication yes'
+                'PermitRootLogin prohibit-password'
+                "Subsystem powershell $(Get-PwshSubsystemCommand -ModuleRoot $ModuleRoot)"
+            ) | Set-Content -Path $config
+            Invoke-Tool $sshd @('-t', '-f', $config) | Out-Null
 
-        # -D keeps sshd in the foreground, so the process started is the one to stop; -E appends its log.
-        $process = Start-Process -FilePath $sshd -ArgumentList @('-D', '-f', $config, '-E', $log) -PassThru
-        $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        $listening = 0
-        while ([DateTime]::UtcNow -lt $deadline -and -not $process.HasExited) {
-            $listening = @(Select-String -Path $log -Pattern 'Server listening on' -ErrorAction Ignore).Count
+            # -D keeps sshd in the foreground, so the process started is the one to stop; -E appends its log. Its
+            # standard streams go to files: an inherited pipe would keep the caller's output open while it runs.
+            $process = Start-Process -FilePath $sshd -ArgumentList @('-D', '-f', $config, '-E', $log) -PassThru `
+                -RedirectStandardInput '/dev/null' -RedirectStandardOutput (Join-Path $directory 'stdout') `
+                -RedirectStandardError (Join-Path $directory 'stderr')
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            $listening = 0
+            while ([DateTime]::UtcNow -lt $deadline -and -not $process.HasExited) {
+                $listening = @(Select-String -Path $log -Pattern 'Server listening on' -ErrorAction Ignore).Count
+                if ($listening -ge $Address.Count) { break }
+                Start-Sleep -Milliseconds 100
+            }
             if ($listening -ge $Address.Count) { break }
-            Start-Sleep -Milliseconds 100
+            if (-not $process.HasExited) { Stop-Process -Id $process.Id -Force }
+            if ($attempt -eq 3) { throw "sshd did not start: $(Get-Content -Path $log -Raw -ErrorAction Ignore)" }
         }
-        if ($listening -ge $Address.Count) { break }
-        if (-not $process.HasExited) { Stop-Process -Id $process.Id -Force }
-        if ($attempt -eq 3) { throw "sshd did not start: $(Get-Content -Path $log -Raw -ErrorAction Ignore)" }
-    }
 
-    # The hosts' keys, so that ssh checks them strictly against this folder's known_hosts only.
-    $Address | ForEach-Object {
-        Invoke-Tool ssh-keyscan @('-p', "$port", '-t', 'ed25519', $_) | Where-Object { $_ -is [string] -and $_ -notmatch '^#' }
-    } | Set-Content -Path $knownHosts
+        # The hosts' keys, so that ssh checks them strictly against this folder's known_hosts only.
+        $Address | ForEach-Object {
+            Invoke-Tool ssh-keyscan @('-p', "$port", '-t', 'ed25519', $_) | Where-Object { $_ -is [string] -and $_ -notmatch '^#' }
+        } | Set-Content -Path $knownHosts
+    }
+    catch {
+        if ($process -and -not $process.HasExited) { Stop-Process -Id $process.Id -Force }
+        Remove-Item -Path $directory -Recurse -Force -ErrorAction Ignore
+        throw
+    }
 
     [pscustomobject]@{
         HostName    = $Address

@@ -31,7 +31,8 @@ BeforeAll {
 
 Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
     BeforeAll {
-        $sshHost = Start-SshTestHost
+        # The remote pwsh finds PSSocket by name, in the folder that holds the module under test.
+        $sshHost = Start-SshTestHost -ModuleRoot (Split-Path -Parent (Split-Path -Parent $manifest))
         $connection = @{
             Port        = $sshHost.Port
             UserName    = $sshHost.UserName
@@ -39,7 +40,7 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
             Options     = $sshHost.Options
         }
         $sessions = New-PSSession -HostName $sshHost.HostName @connection -ErrorAction Stop
-        Invoke-Command -Session $sessions -ScriptBlock { param($Manifest) Import-Module $Manifest } -ArgumentList $manifest
+        Invoke-Command -Session $sessions -ScriptBlock { Import-Module PSSocket }
 
         $echo = Start-SocketListener -Echo
         $echoPort = $echo.LocalEndPoint.Port
@@ -61,7 +62,8 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
     It 'runs Test-SocketPort on every host with -HostName, and each status survives' {
         $results = Invoke-Command -HostName $sshHost.HostName @connection -ScriptBlock {
             param($Manifest, $Open, $Closed)
-            Import-Module $Manifest
+            $module = Import-Module PSSocket -PassThru
+            if ($module.ModuleBase -ne (Split-Path -Parent $Manifest)) { throw "The remote host loaded PSSocket from $($module.ModuleBase), not from beside $Manifest." }
             Test-SocketPort -ComputerName 127.0.0.1 -Port $Open, $Closed -Timeout 10000
         } -ArgumentList $manifest, $echoPort, $closedPort
 
@@ -189,5 +191,20 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
                 Connect-Socket -ComputerName 127.0.0.1 -Port $Port -Timeout 10000 -ErrorAction Stop
             } -ArgumentList $closedPort -ErrorAction Stop
         } | Should -Throw -ErrorId 'ConnectionRefused,PSSocket.Commands.ConnectSocketCommand'
+    }
+
+    It 'runs the fleet example with its Via rows checked on the remote hosts' {
+        $csv = Join-Path $TestDrive 'fleet.csv'
+        @(
+            [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $echoPort; Via = '' }
+            [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $echoPort; Via = $sshHost.HostName[0] }
+            [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = $closedPort; Via = $sshHost.HostName[1] }
+        ) | Export-Csv -Path $csv -NoTypeInformation
+
+        $output = & "$PSScriptRoot/../../examples/fleet-health.ps1" -CsvPath $csv -UserName $sshHost.UserName -KeyFilePath $sshHost.KeyFilePath -SshPort $sshHost.Port -SshOptions $sshHost.Options
+        $output | Should -Contain "Checked 3 end points from $csv"
+        $output | Should -Contain ('  {0,-16} {1}' -f 'Open', 2)
+        $output | Should -Contain ('  {0,-16} {1}' -f 'Refused', 1)
+        $output | Should -Contain "  127.0.0.1:$closedPort (from $($sshHost.HostName[1])): Refused ConnectionRefused"
     }
 }
