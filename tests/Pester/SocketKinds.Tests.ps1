@@ -148,7 +148,9 @@ Describe 'UDP sessions' {
             $d = Receive-SocketData $server -Timeout 5000
             $d.Data | Should -Be "from socat`n"
             $d | Send-SocketData "from PSSocket`n"
-            $socat.StandardOutput.ReadLineAsync().Wait(5000) | Should -BeTrue
+            $read = $socat.StandardOutput.ReadLineAsync()
+            $read.Wait(5000) | Should -BeTrue
+            $read.Result | Should -Be 'from PSSocket'
         }
         finally {
             Stop-TestProcess $socat
