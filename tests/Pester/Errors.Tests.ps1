@@ -189,6 +189,19 @@ Describe 'Errors of sessions that are not connected' {
             Should -Throw -ErrorId 'NameNotResolved,PSSocket.Commands.ConnectSocketCommand'
     }
 
+    It 'SendIncomplete for a send the peer never makes room for, with how far it got' {
+        $pair = New-SocketPair
+        $pair.Client.SendTimeout = 500
+        $data = [byte[]]::new(64MB)
+        $pair.Client | Send-SocketData $data -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'SendIncomplete,PSSocket.Commands.SendSocketDataCommand'
+        $failures[0].Exception.BytesRequested | Should -Be 64MB
+        $failures[0].Exception.BytesSent | Should -BeGreaterThan 0
+        $failures[0].Exception.BytesSent | Should -BeLessThan 64MB
+        $pair.Client.BytesSent | Should -Be $failures[0].Exception.BytesSent
+    }
+
     It 'SessionNotFound for an Id that no open session has' {
         { Get-Socket -Id 987654 -ErrorAction Stop } |
             Should -Throw -ErrorId 'SessionNotFound,PSSocket.Commands.GetSocketCommand'

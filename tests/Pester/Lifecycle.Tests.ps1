@@ -283,9 +283,50 @@ Describe 'Send-SocketData' {
         $pair.Server | Receive-SocketData -Count 2 -Timeout 5000 | Should -Be '42'
     }
 
+    It 'encodes text as <Name> names it, without a byte order mark' -ForEach @(
+        @{ Name = 'ascii'; DotNet = 'us-ascii' }
+        @{ Name = 'unicode'; DotNet = 'utf-16' }
+        @{ Name = 'bigendianunicode'; DotNet = 'utf-16BE' }
+        @{ Name = 'utf32'; DotNet = 'utf-32' }
+        @{ Name = 'bigendianutf32'; DotNet = 'utf-32BE' }
+        @{ Name = 'latin1'; DotNet = 'iso-8859-1' }
+        @{ Name = '28591'; DotNet = 'iso-8859-1' }
+        @{ Name = 'utf8NoBOM'; DotNet = 'utf-8' }
+    ) {
+        $expected = [System.Text.Encoding]::GetEncoding($DotNet).GetBytes('Az')
+        Send-SocketData -Session $pair.Client -Data 'Az' -Encoding $Name
+        $got = $pair.Server | Receive-SocketData -Count $expected.Length -AsByteArray -Timeout 5000
+        [Convert]::ToHexString($got) | Should -Be ([Convert]::ToHexString($expected))
+        $pair.Client.BytesSent | Should -Be $expected.Length
+        (New-Socket -Encoding $Name).Encoding.WebName | Should -Be $DotNet
+    }
+
     It 'sends to each session piped with -PassThru in a chain' {
         $pair.Client | Send-SocketData 'one' -Line -PassThru | Send-SocketData 'two' -Line
         $pair.Server | Receive-SocketData -Line -Stream -MaxCount 2 -Timeout 5000 | Should -Be 'one', 'two'
+    }
+}
+
+Describe 'Wait-SocketConnection' {
+    AfterEach {
+        Get-Socket | Close-Socket
+    }
+
+    It '-Count accepts that many connections and writes each as a session' {
+        $listener = Start-SocketListener
+        $clients = 1..3 | ForEach-Object { Connect-Socket 127.0.0.1 $listener.LocalEndPoint.Port -Timeout 5000 }
+        $accepted = @($listener | Wait-SocketConnection -Count 3 -Timeout 5000)
+        $accepted | Should -HaveCount 3
+        $accepted.Role | Select-Object -Unique | Should -Be 'Accepted'
+        ($accepted.RemoteEndPoint.Port | Sort-Object) | Should -Be ($clients.LocalEndPoint.Port | Sort-Object)
+    }
+
+    It 'an accepted connection starts with the listener''s timeouts and encoding' {
+        $listener = Start-SocketListener -ReceiveTimeout 4321 -Encoding latin1
+        $null = Connect-Socket 127.0.0.1 $listener.LocalEndPoint.Port -Timeout 5000
+        $accepted = $listener | Wait-SocketConnection -Timeout 5000
+        $accepted.ReceiveTimeout | Should -Be 4321
+        $accepted.Encoding.WebName | Should -Be 'iso-8859-1'
     }
 }
 

@@ -174,6 +174,13 @@ Describe 'Receive-SocketData with data arriving in pieces' {
         $client.State | Should -Be 'Connected'
     }
 
+    It '-Duration writes the lines that arrive within the window and ends quietly' {
+        $writer = Start-PieceWriter $raw "w1`n", "w2`n"
+        $lines = $client | Receive-SocketData -Line -Duration 2000 -ErrorAction Stop
+        $lines | Should -Be 'w1', 'w2'
+        $client.State | Should -Be 'Connected'
+    }
+
     It 'carries 1 MiB of random bytes byte for byte in pieces' {
         $bytes = New-RandomBytes (1MB) -Seed 3
         $pieces = for ($o = 0; $o -lt $bytes.Length; $o += 256KB) {

@@ -62,6 +62,13 @@ Describe 'UDP sessions' {
         (Receive-SocketData $server -Stream -MaxCount 5 -Timeout 5000).Data | Should -Be 'd1', 'd2', 'd3', 'd4', 'd5'
     }
 
+    It '-Duration writes each datagram that arrives within the window' {
+        $server = Start-SocketListener -Protocol Udp
+        $client = Connect-Socket 127.0.0.1 $server.LocalEndPoint.Port -Protocol Udp
+        'a', 'b' | Send-SocketData -Session $client
+        (Receive-SocketData $server -Duration 500 -ErrorAction Stop).Data | Should -Be 'a', 'b'
+    }
+
     It 'an echo server made of a pipeline answers every datagram' {
         $server = Start-SocketListener -Protocol Udp
         $client = Connect-Socket 127.0.0.1 $server.LocalEndPoint.Port -Protocol Udp -ReceiveTimeout 5000

@@ -109,6 +109,24 @@ Describe 'TLS client' {
         $client | Receive-SocketData -Line -Timeout 5000 | Should -Be 'still encrypted'
     }
 
+    It 'a half-close over TLS lets the echo server finish, and the client reads to the end' {
+        $client = Connect-Socket localhost $port -UseTls -TrustedCertificate $caOnly -Timeout 5000
+        $client | Send-SocketData "tls half-close`n" -PassThru | Close-Socket -SendOnly
+        $client.State | Should -Be 'SendShutdown'
+        $client | Receive-SocketData -ToEnd -Timeout 5000 | Should -Be "tls half-close`n"
+        $client.RemoteClosed | Should -BeTrue
+    }
+
+    It 'every receive mode works over TLS' {
+        $client = Connect-Socket localhost $port -UseTls -TrustedCertificate $caOnly -Timeout 5000
+        $client | Send-SocketData "line`r`nrec;1234tail"
+        $client | Receive-SocketData -Line -Timeout 5000 | Should -Be 'line'
+        $client | Receive-SocketData -Delimiter ';' -Timeout 5000 | Should -Be 'rec'
+        $client | Receive-SocketData -Count 4 -Timeout 5000 | Should -Be '1234'
+        $client | Close-Socket -SendOnly
+        $client | Receive-SocketData -ToEnd -Timeout 5000 | Should -Be 'tail'
+    }
+
     It 'Start-SocketTls on a TLS session is TlsAlreadyActive' {
         $client = Connect-Socket localhost $port -UseTls -TrustedCertificate $caOnly -Timeout 5000
         { $client | Start-SocketTls -TrustedCertificate $caOnly -ErrorAction Stop } |
