@@ -401,6 +401,33 @@ Describe 'STARTTLS with Start-SocketTls' {
         Receive-PeerJob $job
     }
 
+    It 'upgrades an SMTP session for openssl s_client -starttls smtp' -Skip:$noOpenssl {
+        $listener = Start-SocketListener
+        $ca = Export-TestPem $caOnly
+        $openssl = Start-TestProcess openssl @('s_client', '-starttls', 'smtp', '-connect', "127.0.0.1:$($listener.LocalEndPoint.Port)",
+            '-CAfile', $ca.Certificate, '-verify_return_error', '-servername', 'localhost', '-quiet')
+        try {
+            $server = $listener | Wait-SocketConnection -Timeout 10000
+            $server | Send-SocketData '220 pester ESMTP' -Line -LineEnding CrLf
+            $server | Receive-SocketData -Line -Timeout 10000 | Should -BeLike 'EHLO *'
+            $server | Send-SocketData "250-pester`r`n250 STARTTLS" -Line -LineEnding CrLf
+            $server | Receive-SocketData -Line -Timeout 10000 | Should -Be 'STARTTLS'
+            $server | Send-SocketData '220 go ahead' -Line -LineEnding CrLf
+            $server | Start-SocketTls -Certificate $certs.Server -Timeout 10000
+            $server.Tls.IsServer | Should -BeTrue
+            $openssl.StandardInput.Write("MAIL FROM:<pester@example.org>`r`n")
+            $openssl.StandardInput.Flush()
+            $server | Receive-SocketData -Line -Timeout 10000 | Should -Be 'MAIL FROM:<pester@example.org>'
+            $server | Send-SocketData '250 ok' -Line -LineEnding CrLf
+            $read = $openssl.StandardOutput.ReadLineAsync()
+            $read.Wait(10000) | Should -BeTrue
+            $read.Result | Should -Be '250 ok'
+        }
+        finally {
+            Stop-TestProcess $openssl
+        }
+    }
+
     It 'a failed upgrade closes the session' {
         $pair = New-SocketPair
         { $pair.Server | Start-SocketTls -Certificate $certs.Server -Timeout 300 -ErrorAction Stop } |
