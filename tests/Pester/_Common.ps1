@@ -2,7 +2,9 @@
 # It imports the module under test (out/PSSocket of this repository, or the manifest that PSSOCKET_MODULE_PATH
 # names), and defines small helpers that use only public cmdlets and plain .NET: socket pairs, temporary files,
 # test certificates made in memory (no certificate store is touched), a raw .NET TCP peer, a peer that runs in a
-# thread job, a bounded wait, and a check for the command-line peers (socat, ncat, openssl).
+# thread job, a bounded wait, and the command-line peers (socat, ncat, openssl), started and stopped by their id.
+# A file that needs socat, ncat or openssl skips those tests when the tool is missing, except under CI=true,
+# where they run and fail.
 
 $script:PSSocketManifest = if ($env:PSSOCKET_MODULE_PATH) {
     $env:PSSOCKET_MODULE_PATH
@@ -73,10 +75,6 @@ function Test-BytesEqual([byte[]] $Expected, [byte[]] $Actual) {
     $null -ne $Actual -and [System.Linq.Enumerable]::SequenceEqual($Expected, $Actual)
 }
 
-function Get-TextBytes([string] $Text) {
-    , [System.Text.Encoding]::UTF8.GetBytes($Text)
-}
-
 #region A raw .NET peer: a TcpListener on 127.0.0.1, port 0, and its accepted TcpClients.
 
 function Start-RawPeer {
@@ -92,19 +90,6 @@ function Get-RawConnection([System.Net.Sockets.TcpListener] $Peer, [int] $Timeou
     $client = $task.Result
     $client.NoDelay = $true
     $client
-}
-
-function Read-RawBytes([System.Net.Sockets.TcpClient] $Client, [int] $Count, [int] $Timeout = 5000) {
-    $buffer = [byte[]]::new($Count)
-    $read = 0
-    $Client.ReceiveTimeout = $Timeout
-    $stream = $Client.GetStream()
-    while ($read -lt $Count) {
-        $n = $stream.Read($buffer, $read, $Count - $read)
-        if ($n -eq 0) { break }
-        $read += $n
-    }
-    , $buffer[0..($read - 1)]
 }
 
 # Writes each piece to the raw connection with a pause before it, on a runspace of its own, so the test's
@@ -275,11 +260,6 @@ function Export-TestPem($Certificate) {
 #endregion
 
 #region Command-line peers
-
-# True when the tool is installed. Under CI=true a missing tool is no reason to skip: the test runs and fails.
-function Test-ToolMissing([string] $Name) {
-    (-not (Get-Command $Name -CommandType Application -ErrorAction SilentlyContinue)) -and $env:CI -ne 'true'
-}
 
 # Starts a command-line peer with redirected streams; Stop-TestProcess stops it by its id.
 function Start-TestProcess([string] $FilePath, [string[]] $ArgumentList) {
