@@ -8,25 +8,9 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    . "$PSScriptRoot/_Common.ps1"
     . "$PSScriptRoot/Remoting.Support.ps1"
-    $manifest = if ($env:PSSOCKET_MODULE_PATH) { $env:PSSOCKET_MODULE_PATH } else { "$PSScriptRoot/../../out/PSSocket/PSSocket.psd1" }
-    $manifest = (Resolve-Path -Path $manifest).Path
-    Import-Module $manifest -Force
-
-    function New-TestCertificate {
-        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
-        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
-            'CN=localhost', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256,
-            [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
-        $names.AddDnsName('localhost')
-        $names.AddIpAddress([System.Net.IPAddress]::Loopback)
-        $request.CertificateExtensions.Add($names.Build())
-        $now = [DateTimeOffset]::UtcNow
-        $created = $request.CreateSelfSigned($now.AddDays(-1), $now.AddDays(30))
-        # A certificate made in memory is reloaded from PKCS#12 so that SslStream can use its key on every OS.
-        [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($created.Export('Pfx'), $null)
-    }
+    $manifest = (Resolve-Path -Path $PSSocketManifest).Path
 }
 
 Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
@@ -45,17 +29,19 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
         $echo = Start-SocketListener -Echo
         $echoPort = $echo.LocalEndPoint.Port
         $closedPort = Get-FreeTcpPort -Address 127.0.0.1
-        $certificate = New-TestCertificate
+        $certificates = New-TestCertificateSet
+        $certificate = $certificates.Server
         $tlsEcho = Start-SocketListener -Echo -Certificate $certificate
         $tlsPort = $tlsEcho.LocalEndPoint.Port
-        $publicCertificate = [Convert]::ToBase64String($certificate.RawData)
+        $authority = [Convert]::ToBase64String($certificates.CA.RawData)
     }
 
     AfterAll {
         if ($sessions) { Remove-PSSession -Session $sessions }
-        Get-Socket | Close-Socket
+        Clear-TestSessions
         Get-Job | Remove-Job -Force
         Stop-SshTestHost $sshHost
+        Remove-TestDirectory
     }
 
     # Invoke-Command's SSH parameter set (-HostName) has no -ThrottleLimit; the -Session form below has it.
@@ -135,11 +121,11 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
 
     It 'checks a TLS certificate on each host, and the TLS facts with their dates survive' {
         $results = Invoke-Command -Session $sessions -ScriptBlock {
-            param($Port, $CertificateBase64)
+            param($Port, $AuthorityBase64)
             $trusted = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate(
-                [Convert]::FromBase64String($CertificateBase64))
+                [Convert]::FromBase64String($AuthorityBase64))
             Test-SocketPort -ComputerName 127.0.0.1 -Port $Port -UseTls -ServerName localhost -TrustedCertificate $trusted -Timeout 10000
-        } -ArgumentList $tlsPort, $publicCertificate
+        } -ArgumentList $tlsPort, $authority
 
         $results | Should -HaveCount 3
         foreach ($result in $results) {
@@ -151,7 +137,8 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
             $result.CertificateNotAfter | Should -BeOfType [datetime]
             $result.CertificateNotAfter.ToUniversalTime().ToString('s') | Should -Be $certificate.NotAfter.ToUniversalTime().ToString('s')
             $result.CertificateNotBefore | Should -BeOfType [datetime]
-            $result.CertificateDaysUntilExpiry | Should -BeIn @(29, 30)
+            $result.CertificateIssuer | Should -Be 'CN=PSSocket Pester CA'
+            $result.CertificateDaysUntilExpiry | Should -BeIn @(89, 90)
             $result.CertificateChainValid | Should -BeTrue
             $result.CertificateNameMatches | Should -BeTrue
         }
