@@ -20,12 +20,15 @@ namespace PSSocket.Framing
         /// <summary>Bulk copies read in large pieces: fewer system calls per gigabyte.</summary>
         private const int LargeReadSize = 256 * 1024;
 
-        private readonly object _gate = new object();
+        /// <summary>One receive call at a time; a second waits its own deadline and Ctrl+C, and no property read waits at all.</summary>
+        private readonly SemaphoreSlim _turn = new SemaphoreSlim(1, 1);
         private readonly ReceiveBuffer _buffer = new ReceiveBuffer();
         private readonly IReceiveSource _source;
         private readonly SessionCounters _counters;
         private readonly object _owner;
         private Task<int>? _pendingRead;
+        private int _buffered;
+        private volatile bool _endOfStream;
 
         public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner)
         {
@@ -35,23 +38,15 @@ namespace PSSocket.Framing
         }
 
         /// <summary>True once the peer has closed its send side.</summary>
-        public bool EndOfStream { get; private set; }
+        public bool EndOfStream => _endOfStream;
 
-        public int Buffered
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _buffer.Count;
-                }
-            }
-        }
+        /// <summary>A snapshot, published after every change to the buffer: reading it never waits for a receive.</summary>
+        public int Buffered => Volatile.Read(ref _buffered);
 
         /// <summary>Whatever is buffered, else whatever arrives first; null at end of stream.</summary>
         public byte[]? ReceiveAvailable(Encoding? textEncoding, Deadline deadline, CancellationToken cancellationToken)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 while (true)
                 {
@@ -78,7 +73,7 @@ namespace PSSocket.Framing
         /// <summary>Exactly <paramref name="count"/> bytes; at end of stream the short remainder stays buffered.</summary>
         public byte[] ReceiveExactly(int count, Deadline deadline, CancellationToken cancellationToken)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 while (_buffer.Count < count)
                 {
@@ -103,7 +98,7 @@ namespace PSSocket.Framing
         /// </summary>
         public byte[]? ReceiveUntil(byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 int searchFrom = 0;
                 while (true)
@@ -130,7 +125,7 @@ namespace PSSocket.Framing
         /// <summary>Everything until the peer closes its send side.</summary>
         public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 while (Fill(deadline, cancellationToken))
                 {
@@ -147,7 +142,7 @@ namespace PSSocket.Framing
         /// </summary>
         public long CopyTo(Stream destination, long? limit, int idleTimeout, CancellationToken cancellationToken, Action<long>? progress)
         {
-            lock (_gate)
+            using (EnterTurn(Deadline.After(idleTimeout), cancellationToken))
             {
                 long copied = 0;
                 while (limit == null || copied < limit)
@@ -176,6 +171,22 @@ namespace PSSocket.Framing
             }
         }
 
+        /// <summary>Waits for the receive calls before this one; the returned turn publishes the buffer's count and ends the turn.</summary>
+        private Turn EnterTurn(Deadline deadline, CancellationToken cancellationToken)
+        {
+            if (!_turn.Wait(deadline.RemainingMilliseconds, cancellationToken))
+            {
+                throw new SocketSessionException(
+                    ErrorIds.ReceiveTimedOut,
+                    $"Another receive on the session from {_source.Describe()} was still waiting after {deadline.TimeoutMilliseconds} ms.",
+                    _owner);
+            }
+
+            return new Turn(this);
+        }
+
+        private void Publish() => Volatile.Write(ref _buffered, _buffer.Count);
+
         /// <summary>Lets go of a pending read whose socket is closing.</summary>
         public void Abandon()
         {
@@ -184,7 +195,7 @@ namespace PSSocket.Framing
 
         private bool Fill(Deadline deadline, CancellationToken cancellationToken, int readSize = ReceiveBuffer.MinimumReadSize)
         {
-            if (EndOfStream)
+            if (_endOfStream)
             {
                 return false;
             }
@@ -232,13 +243,27 @@ namespace PSSocket.Framing
         {
             if (count == 0)
             {
-                EndOfStream = true;
+                _endOfStream = true;
                 return false;
             }
 
             _buffer.Commit(count);
+            Publish();
             _counters.AddReceived(count);
             return true;
+        }
+
+        private readonly struct Turn : IDisposable
+        {
+            private readonly SessionReceiver _receiver;
+
+            public Turn(SessionReceiver receiver) => _receiver = receiver;
+
+            public void Dispose()
+            {
+                _receiver.Publish();
+                _receiver._turn.Release();
+            }
         }
     }
 }

@@ -33,7 +33,8 @@ namespace PSSocket.Sessions
         private ISessionSender? _sender;
         private TrackedReceiveSource? _plainSource;
         private Task<Socket>? _pendingAccept;
-        private SocketState _state;
+        /// <summary>Written under _stateGate; read without it, so State is a snapshot that never waits (ShutdownSend holds the gate while TLS says goodbye).</summary>
+        private volatile SocketState _state;
 
         private SocketSession(SocketRole role, SocketSettings settings, SessionRegistry? registry)
         {
@@ -50,16 +51,7 @@ namespace PSSocket.Sessions
 
         public SocketRole Role { get; }
 
-        public SocketState State
-        {
-            get
-            {
-                lock (_stateGate)
-                {
-                    return _state;
-                }
-            }
-        }
+        public SocketState State => _state;
 
         public EndPoint? LocalEndPoint { get; private set; }
 
