@@ -26,15 +26,19 @@ namespace PSSocket.Framing
         private readonly IReceiveSource _source;
         private readonly SessionCounters _counters;
         private readonly object _owner;
+        private readonly Action? _onReset;
         private Task<int>? _pendingRead;
+        private SocketSessionException? _reset;
         private int _buffered;
         private volatile bool _endOfStream;
 
-        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner)
+        /// <param name="onReset">Told once when the peer resets the connection, so the session's state can say so.</param>
+        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner, Action? onReset = null)
         {
             _source = source;
             _counters = counters;
             _owner = owner;
+            _onReset = onReset;
         }
 
         /// <summary>True once the peer has closed its send side.</summary>
@@ -200,6 +204,11 @@ namespace PSSocket.Framing
                 return false;
             }
 
+            if (_reset != null)
+            {
+                throw new SocketSessionException(_reset.ErrorId, _reset.Message, _owner, _reset.InnerException);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
@@ -230,7 +239,14 @@ namespace PSSocket.Framing
             catch (SocketException e)
             {
                 _pendingRead = null;
-                throw SocketErrorTranslator.ForTransfer(e, $"receiving from {_source.Describe()}", _owner);
+                SocketSessionException error = SocketErrorTranslator.ForTransfer(e, $"receiving from {_source.Describe()}", _owner);
+                if (error.ErrorId == ErrorIds.ConnectionReset)
+                {
+                    _reset = error;
+                    _onReset?.Invoke();
+                }
+
+                throw error;
             }
             catch (ObjectDisposedException e)
             {

@@ -68,7 +68,7 @@ namespace PSSocket.Sessions
         public int BytesBuffered => _datagrams?.BytesBuffered ?? _receiver?.Buffered ?? 0;
 
         /// <summary>True once the peer has closed its send side (end of stream reached).</summary>
-        public bool RemoteClosed => _receiver?.EndOfStream ?? false;
+        public bool RemoteClosed => _state == SocketState.Reset || (_receiver?.EndOfStream ?? false);
 
         public DateTime CreatedAt { get; }
 
@@ -306,6 +306,7 @@ namespace PSSocket.Sessions
                 {
                     case SocketState.Connected:
                     case SocketState.SendShutdown:
+                    case SocketState.Reset:
                         return _receiver!;
                     case SocketState.Listening:
                         throw new SocketSessionException(
@@ -586,8 +587,8 @@ namespace PSSocket.Sessions
             RemoteHost = host;
             ConnectedAt = DateTime.Now;
             _plainSource = new TrackedReceiveSource(new SocketReceiveSource(socket), _counters);
-            _receiver = new SessionReceiver(_plainSource, _counters, this);
-            _sender = new SocketSender(socket, _counters, this);
+            _receiver = new SessionReceiver(_plainSource, _counters, this, MarkReset);
+            _sender = new SocketSender(socket, _counters, this, MarkReset);
             _counters.Touch();
             _state = SocketState.Connected;
             StartDatagrams(socket);
@@ -597,10 +598,22 @@ namespace PSSocket.Sessions
         private void UseTls(TlsHandshakeResult secured)
         {
             string peer = EndPoints.Format(RemoteEndPoint);
-            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this);
+            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this, MarkReset);
             _sender = new StreamSender(secured.Stream, _counters, this, peer);
             _plainSource = null;
             Tls = secured.Info;
+        }
+
+        /// <summary>The peer reset the connection: from now on every call says so, and State shows it.</summary>
+        private void MarkReset()
+        {
+            lock (_stateGate)
+            {
+                if (_state == SocketState.Connected || _state == SocketState.SendShutdown)
+                {
+                    _state = SocketState.Reset;
+                }
+            }
         }
 
         private void EnsureConnectable()
@@ -647,6 +660,11 @@ namespace PSSocket.Sessions
         {
             return _state == SocketState.Closed
                 ? Closed()
+                : _state == SocketState.Reset
+                ? new SocketSessionException(
+                    ErrorIds.ConnectionReset,
+                    $"Cannot {action} session {Id}: {EndPoints.Format(RemoteEndPoint)} reset the connection. Bytes received before the reset stay readable.",
+                    this)
                 : new SocketSessionException(
                     ErrorIds.NotConnected, $"Cannot {action} session {Id}: it is {_state}, not connected. Connect it first with Connect-Socket.", this);
         }
