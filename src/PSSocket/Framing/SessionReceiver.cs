@@ -81,7 +81,7 @@ namespace PSSocket.Framing
             {
                 while (_buffer.Count < count)
                 {
-                    if (!Fill(deadline, cancellationToken))
+                    if (!Fill(deadline, cancellationToken, awaiting: $"the {count} bytes asked for"))
                     {
                         throw new SocketSessionException(
                             ErrorIds.EndOfStream,
@@ -118,7 +118,7 @@ namespace PSSocket.Framing
 
                     searchFrom = Math.Max(0, _buffer.Count - delimiter.Length + 1);
                     searchFrom -= searchFrom % alignment;
-                    if (!Fill(deadline, cancellationToken))
+                    if (!Fill(deadline, cancellationToken, awaiting: trailer != null ? "a line end" : "the delimiter"))
                     {
                         return _buffer.Count > 0 ? _buffer.Take(_buffer.Count) : null;
                     }
@@ -197,7 +197,8 @@ namespace PSSocket.Framing
             TaskWaiter.Forget(_pendingRead);
         }
 
-        private bool Fill(Deadline deadline, CancellationToken cancellationToken, int readSize = ReceiveBuffer.MinimumReadSize)
+        /// <param name="awaiting">What the call waits for, named when a timeout finds some bytes but not that.</param>
+        private bool Fill(Deadline deadline, CancellationToken cancellationToken, int readSize = ReceiveBuffer.MinimumReadSize, string? awaiting = null)
         {
             if (_endOfStream)
             {
@@ -226,10 +227,7 @@ namespace PSSocket.Framing
 
                 if (!TaskWaiter.Wait(_pendingRead, deadline, cancellationToken))
                 {
-                    throw new SocketSessionException(
-                        ErrorIds.ReceiveTimedOut,
-                        $"No data arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms.",
-                        _owner);
+                    throw TimedOut(deadline, awaiting);
                 }
 
                 Task<int> completed = _pendingRead;
@@ -253,6 +251,14 @@ namespace PSSocket.Framing
                 _pendingRead = null;
                 throw new SocketSessionException(ErrorIds.SessionClosed, "The session was closed while receiving.", _owner, e);
             }
+        }
+
+        private SocketSessionException TimedOut(Deadline deadline, string? awaiting)
+        {
+            string message = _buffer.Count == 0 || awaiting == null
+                ? $"No data arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms."
+                : $"{_buffer.Count} bytes arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms, but not {awaiting}; they stay buffered on the session (BytesBuffered).";
+            return new SocketSessionException(ErrorIds.ReceiveTimedOut, message, _owner);
         }
 
         private bool Commit(int count)
