@@ -38,6 +38,8 @@ namespace PSSocket.Commands
             [ErrorIds.SocketError] = ErrorCategory.ConnectionError,
             [ErrorIds.ConflictingParameters] = ErrorCategory.InvalidArgument,
             [ErrorIds.CountTooLarge] = ErrorCategory.InvalidArgument,
+            [ErrorIds.RecordTooLong] = ErrorCategory.LimitsExceeded,
+            [ErrorIds.ReceiveBufferLimit] = ErrorCategory.LimitsExceeded,
             [ErrorIds.PathNotFound] = ErrorCategory.ObjectNotFound,
             [ErrorIds.FileReadError] = ErrorCategory.ReadError,
             [ErrorIds.OutFileDirectoryNotFound] = ErrorCategory.ObjectNotFound,

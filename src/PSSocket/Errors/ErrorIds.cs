@@ -33,6 +33,8 @@ namespace PSSocket.Errors
         public const string SocketError = "SocketError";
         public const string ConflictingParameters = "ConflictingParameters";
         public const string CountTooLarge = "CountTooLarge";
+        public const string RecordTooLong = "RecordTooLong";
+        public const string ReceiveBufferLimit = "ReceiveBufferLimit";
         public const string PathNotFound = "PathNotFound";
         public const string FileReadError = "FileReadError";
         public const string OutFileDirectoryNotFound = "OutFileDirectoryNotFound";

@@ -77,6 +77,11 @@ namespace PSSocket.Framing
         /// <summary>Exactly <paramref name="count"/> bytes; at end of stream the short remainder stays buffered.</summary>
         public byte[] ReceiveExactly(int count, Deadline deadline, CancellationToken cancellationToken)
         {
+            if (count > ReceiveBuffer.MaxCapacity)
+            {
+                throw BufferLimit($"{count} bytes are more than one result can hold ({ReceiveBuffer.MaxCapacity} bytes)");
+            }
+
             using (EnterTurn(deadline, cancellationToken))
             {
                 while (_buffer.Count < count)
@@ -98,9 +103,11 @@ namespace PSSocket.Framing
         /// The bytes before the next <paramref name="delimiter"/>, which is consumed but not returned; when
         /// <paramref name="trailer"/> ends the record it is dropped too (the CR of a CRLF line end). At end of
         /// stream an unterminated remainder is the last record; null when nothing is left. Matches count only at
-        /// multiples of <paramref name="alignment"/>: the character size of a fixed-width encoding.
+        /// multiples of <paramref name="alignment"/>: the character size of a fixed-width encoding. A record longer
+        /// than <paramref name="maxLength"/> raises RecordTooLong and stays buffered, whole: memory stays bounded.
         /// </summary>
-        public byte[]? ReceiveUntil(byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1)
+        public byte[]? ReceiveUntil(
+            byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1, int maxLength = SocketSettings.DefaultMaxRecordLength)
         {
             using (EnterTurn(deadline, cancellationToken))
             {
@@ -108,15 +115,27 @@ namespace PSSocket.Framing
                 while (true)
                 {
                     int index = _buffer.IndexOf(delimiter, searchFrom, alignment);
+                    int trailerLength = trailer?.Length ?? 0;
                     if (index >= 0)
                     {
-                        int length = trailer != null && _buffer.EndsWith(trailer, index) ? index - trailer.Length : index;
+                        int length = trailer != null && _buffer.EndsWith(trailer, index) ? index - trailerLength : index;
+                        if (length > maxLength)
+                        {
+                            throw RecordTooLong(maxLength, trailer != null);
+                        }
+
                         byte[] record = _buffer.Take(length);
                         _buffer.Skip(index - length + delimiter.Length);
                         return record;
                     }
 
                     searchFrom = Math.Max(0, _buffer.Count - delimiter.Length + 1);
+                    if ((long)searchFrom - trailerLength > maxLength)
+                    {
+                        // Wherever the end comes, the record is already longer than allowed.
+                        throw RecordTooLong(maxLength, trailer != null);
+                    }
+
                     searchFrom -= searchFrom % alignment;
                     if (!Fill(deadline, cancellationToken, awaiting: trailer != null ? "a line end" : "the delimiter"))
                     {
@@ -126,13 +145,20 @@ namespace PSSocket.Framing
             }
         }
 
-        /// <summary>Everything until the peer closes its send side.</summary>
-        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken)
+        /// <summary>
+        /// Everything until the peer closes its send side. More than <paramref name="maxLength"/> bytes raises
+        /// ReceiveBufferLimit; what arrived stays buffered, for CopyTo (-OutFile) to take on.
+        /// </summary>
+        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken, int maxLength = SocketSettings.DefaultMaxToEndLength)
         {
             using (EnterTurn(deadline, cancellationToken))
             {
                 while (Fill(deadline, cancellationToken))
                 {
+                    if (_buffer.Count > maxLength)
+                    {
+                        throw BufferLimit($"more than {maxLength} bytes arrived before the end of the stream (MaxToEndLength)");
+                    }
                 }
 
                 return _buffer.Take(_buffer.Count);
@@ -215,7 +241,13 @@ namespace PSSocket.Framing
             {
                 if (_pendingRead == null)
                 {
-                    ArraySegment<byte> free = _buffer.PrepareWrite(readSize);
+                    int room = ReceiveBuffer.MaxCapacity - _buffer.Count;
+                    if (room <= 0)
+                    {
+                        throw BufferLimit($"the session already buffers {_buffer.Count} bytes");
+                    }
+
+                    ArraySegment<byte> free = _buffer.PrepareWrite(Math.Min(readSize, room));
                     int now = _source.TryReceiveNow(free);
                     if (now >= 0)
                     {
@@ -252,6 +284,18 @@ namespace PSSocket.Framing
                 throw new SocketSessionException(ErrorIds.SessionClosed, "The session was closed while receiving.", _owner, e);
             }
         }
+
+        private SocketSessionException RecordTooLong(int maxLength, bool line) =>
+            new SocketSessionException(
+                ErrorIds.RecordTooLong,
+                $"{_source.Describe()} sent a {(line ? "line" : "record")} longer than {maxLength} bytes (MaxRecordLength). Its {_buffer.Count} bytes received so far stay buffered: read them with -Count or without a mode, or raise the limit with -MaxLength.",
+                _owner);
+
+        private SocketSessionException BufferLimit(string what) =>
+            new SocketSessionException(
+                ErrorIds.ReceiveBufferLimit,
+                $"Receiving from {_source.Describe()}: {what}. The bytes received stay buffered; use -OutFile to receive more than memory holds, or raise the limit with -MaxLength.",
+                _owner);
 
         private SocketSessionException TimedOut(Deadline deadline, string? awaiting)
         {

@@ -105,6 +105,20 @@ namespace PSSocket.Sessions
             set => _settings.SendTimeout = SocketSettings.Normalize(value);
         }
 
+        /// <summary>Bytes: the longest line or delimited record Receive-SocketData returns (RecordTooLong beyond it). Default 1 MiB.</summary>
+        public int MaxRecordLength
+        {
+            get => _settings.MaxRecordLength;
+            set => _settings.MaxRecordLength = PositiveLength(value);
+        }
+
+        /// <summary>Bytes: the most Receive-SocketData -ToEnd holds in memory (ReceiveBufferLimit beyond it; -OutFile has no limit). Default 64 MiB.</summary>
+        public int MaxToEndLength
+        {
+            get => _settings.MaxToEndLength;
+            set => _settings.MaxToEndLength = PositiveLength(value);
+        }
+
         public IPFamily AddressFamily => _settings.Family;
 
         public bool NoDelay => _settings.NoDelay;
@@ -668,6 +682,9 @@ namespace PSSocket.Sessions
                 : new SocketSessionException(
                     ErrorIds.NotConnected, $"Cannot {action} session {Id}: it is {_state}, not connected. Connect it first with Connect-Socket.", this);
         }
+
+        private static int PositiveLength(int value) =>
+            value > 0 ? Math.Min(value, ReceiveBuffer.MaxCapacity) : throw new ArgumentOutOfRangeException(nameof(value), value, "A length limit is at least 1 byte.");
 
         private SocketSessionException Closed() =>
             new SocketSessionException(ErrorIds.SessionClosed, $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.", this);

@@ -1,0 +1,119 @@
+# Pester 5 tests: the engine under abuse (issue 10): no property waits, resets, partial timeouts, record limits,
+# STARTTLS's unread-byte guard, TLS alerts, polling receives and Unix listener cleanup.
+
+BeforeAll {
+    $manifest = if ($env:PSSOCKET_MODULE_PATH) { $env:PSSOCKET_MODULE_PATH } else { "$PSScriptRoot/../../out/PSSocket/PSSocket.psd1" }
+    Import-Module $manifest -Force
+
+    # A connected client and server (both sessions); the listener is closed.
+    function New-SocketPair {
+        $listener = Start-SocketListener
+        $client = Connect-Socket 127.0.0.1 $listener.LocalEndPoint.Port -Timeout 5000
+        $server = $listener | Wait-SocketConnection -Timeout 5000
+        $listener | Close-Socket
+        [pscustomobject]@{ Client = $client; Server = $server }
+    }
+
+    # Waits until a condition holds, for at most 5 s.
+    function Wait-Until([scriptblock] $Condition) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        while (-not (& $Condition) -and $watch.ElapsedMilliseconds -lt 5000) { Start-Sleep -Milliseconds 20 }
+    }
+}
+
+AfterAll {
+    Get-Socket | Close-Socket
+}
+
+Describe 'Session properties while a receive waits' {
+    It 'BytesBuffered of an echo server''s connection answers at once' {
+        $listener = Start-SocketListener -Echo
+        try {
+            $c = Connect-Socket 127.0.0.1 $listener.LocalEndPoint.Port -Timeout 5000
+            $c | Send-SocketData hi -Line
+            $c | Receive-SocketData -Line -Timeout 5000 | Should -Be 'hi'
+            $elapsed = Measure-Command { $null = (Get-Socket -Role Accepted).BytesBuffered, (Get-Socket -Role Accepted).State }
+            $elapsed.TotalMilliseconds | Should -BeLessThan 2000
+        }
+        finally {
+            $c, $listener | Close-Socket
+        }
+    }
+}
+
+Describe 'A peer that resets the connection' {
+    It 'makes every later call say ConnectionReset and keeps the bytes received before' {
+        $pair = New-SocketPair
+        $pair.Server | Send-SocketData partial
+        Wait-Until { $pair.Client.Socket.Available -ge 7 }
+        $pair.Server.Socket.LingerState = [Net.Sockets.LingerOption]::new($true, 0)
+        $pair.Server.Socket.Close()
+
+        { $pair.Client | Receive-SocketData -Count 100 -Timeout 5000 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionReset,*'
+        $pair.Client.State | Should -Be 'Reset'
+        $pair.Client.RemoteClosed | Should -BeTrue
+        { $pair.Client | Send-SocketData more -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionReset,*'
+        $pair.Client | Receive-SocketData -Count 7 -Timeout 1000 | Should -Be 'partial'
+        { $pair.Client | Receive-SocketData -Timeout 1000 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionReset,*'
+        $pair.Client, $pair.Server | Close-Socket
+    }
+}
+
+Describe 'A receive that times out with some bytes' {
+    It 'says how many arrived and keeps them' {
+        $pair = New-SocketPair
+        $pair.Server | Send-SocketData partial
+        $err = $null
+        $pair.Client | Receive-SocketData -Count 100 -Timeout 500 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ReceiveTimedOut,*'
+        $err[0].Exception.Message | Should -BeLike '7 bytes arrived*not the 100 bytes asked for*'
+        $pair.Client.BytesBuffered | Should -Be 7
+        $pair.Client | Receive-SocketData -Line -Timeout 300 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].Exception.Message | Should -BeLike '7 bytes arrived*line end*'
+        $pair.Client, $pair.Server | Close-Socket
+    }
+}
+
+Describe 'Record and -ToEnd limits' {
+    It 'a line longer than -MaxLength is RecordTooLong and loses no byte' {
+        $pair = New-SocketPair
+        $pair.Server | Send-SocketData ('x' * 5000)
+        Wait-Until { $pair.Client.Socket.Available -ge 5000 }
+        { $pair.Client | Receive-SocketData -Line -MaxLength 1000 -Timeout 2000 -ErrorAction Stop } | Should -Throw -ErrorId 'RecordTooLong,*'
+        $pair.Server | Send-SocketData end -Line
+        ($pair.Client | Receive-SocketData -Line -MaxLength 10000 -Timeout 2000).Length | Should -Be 5003
+        $pair.Client, $pair.Server | Close-Socket
+    }
+
+    It 'the session''s MaxRecordLength is the default limit and starts at 1 MiB' {
+        $pair = New-SocketPair
+        $pair.Client.MaxRecordLength | Should -Be 1MB
+        $pair.Client.MaxToEndLength | Should -Be 64MB
+        $pair.Client.MaxRecordLength = 10
+        $pair.Server | Send-SocketData '0123456789A;'
+        { $pair.Client | Receive-SocketData -Delimiter ';' -Timeout 2000 -ErrorAction Stop } | Should -Throw -ErrorId 'RecordTooLong,*'
+        $pair.Client | Receive-SocketData -Count 12 -Timeout 1000 | Should -Be '0123456789A;'
+        $pair.Client, $pair.Server | Close-Socket
+    }
+
+    It '-ToEnd past its limit is ReceiveBufferLimit, and -OutFile then takes every byte' {
+        $pair = New-SocketPair
+        $pair.Server | Send-SocketData ('y' * 100000)
+        $pair.Server | Close-Socket
+        { $pair.Client | Receive-SocketData -ToEnd -MaxLength 1000 -Timeout 2000 -ErrorAction Stop } | Should -Throw -ErrorId 'ReceiveBufferLimit,*'
+        $file = Join-Path ([IO.Path]::GetTempPath()) "pssocket-toend-$PID.bin"
+        try {
+            ($pair.Client | Receive-SocketData -ToEnd -OutFile $file -PassThru -Timeout 2000).Length | Should -Be 100000
+        }
+        finally {
+            Remove-Item $file -ErrorAction SilentlyContinue
+            $pair.Client | Close-Socket
+        }
+    }
+
+    It '-MaxLength with another mode is ConflictingParameters' {
+        $pair = New-SocketPair
+        { $pair.Client | Receive-SocketData -Count 1 -MaxLength 10 -ErrorAction Stop } | Should -Throw -ErrorId 'ConflictingParameters,*'
+        $pair.Client, $pair.Server | Close-Socket
+    }
+}
