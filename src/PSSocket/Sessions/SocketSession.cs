@@ -222,7 +222,7 @@ namespace PSSocket.Sessions
             EnsureIPProtocol();
             Deadline deadline = Deadline.After(timeout);
             IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
-            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this);
+            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this, DiscardAttempt);
             TlsHandshakeResult? secured = null;
             if (tls != null)
             {
@@ -582,6 +582,24 @@ namespace PSSocket.Sessions
             }
 
             return socket;
+        }
+
+        /// <summary>
+        /// A socket whose connect failed. A bound datagram session's own socket stays: its background receiver reads from
+        /// it, and a failed UDP connect leaves it usable. Any other is closed (a failed TCP connect leaves it unusable on Unix).
+        /// </summary>
+        private void DiscardAttempt(Socket socket)
+        {
+            lock (_stateGate)
+            {
+                if (ReferenceEquals(socket, _socket) && IsDatagram && _state != SocketState.Closed)
+                {
+                    _socketUsedForConnect = false;
+                    return;
+                }
+            }
+
+            socket.Dispose();
         }
 
         private Socket NewSocket(AddressFamily family)
