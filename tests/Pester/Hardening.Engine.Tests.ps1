@@ -117,3 +117,16 @@ Describe 'Record and -ToEnd limits' {
         $pair.Client, $pair.Server | Close-Socket
     }
 }
+
+Describe 'Start-SocketTls and plaintext still in the kernel' {
+    It 'refuses with TlsUnreadPlaintext while bytes wait in the kernel, and -DiscardUnreadData drops them' {
+        $pair = New-SocketPair
+        $pair.Server | Send-SocketData '250 INJECTED' -Line
+        Wait-Until { $pair.Client.Socket.Available -ge 13 }
+        $pair.Client.BytesBuffered | Should -Be 0
+        { $pair.Client | Start-SocketTls -SkipCertificateCheck -Timeout 2000 -ErrorAction Stop } | Should -Throw -ErrorId 'TlsUnreadPlaintext,*'
+        $pair.Client.State | Should -Be 'Connected'
+        $pair.Client | Receive-SocketData -Line -Timeout 1000 | Should -Be '250 INJECTED'
+        $pair.Client, $pair.Server | Close-Socket
+    }
+}

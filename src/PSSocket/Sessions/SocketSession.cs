@@ -364,12 +364,19 @@ namespace PSSocket.Sessions
                 plain = _plainSource;
             }
 
-            int unread = receiver.Buffered;
+            // Plaintext not yet read may sit in three places: the session's buffer, a read that completed but was not
+            // taken yet, and the kernel (arrived, never asked for). The guard against STARTTLS injection sees all three.
+            int unread = receiver.Buffered + InKernel(socket);
             PendingRead? waiting = null;
             if (plain != null && (unread == 0 || discardUnread))
             {
                 waiting = plain.TakeWaitingRead(out int untaken);
                 unread += untaken;
+            }
+
+            if (discardUnread && InKernel(socket) > 0)
+            {
+                waiting = DropPlaintext(socket, waiting);
             }
 
             if (unread > 0 && !discardUnread)
@@ -401,6 +408,49 @@ namespace PSSocket.Sessions
 
                 UseTls(secured);
             }
+        }
+
+        private static int InKernel(Socket socket)
+        {
+            try
+            {
+                return socket.Available;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+
+        /// <summary>
+        /// -DiscardUnreadData: drops the plaintext bytes waiting in the kernel. A read still pending would take them
+        /// first, so it is let finish (the bytes are there) and its bytes are dropped too; the handshake starts clean.
+        /// </summary>
+        private static PendingRead? DropPlaintext(Socket socket, PendingRead? waiting)
+        {
+            if (waiting != null)
+            {
+                if (!waiting.Read.Wait(CloseNotifyTimeout))
+                {
+                    return waiting;
+                }
+
+                waiting = null;
+            }
+
+            var scratch = new byte[16 * 1024];
+            for (int rounds = 0; rounds < 4096; rounds++)
+            {
+                int pending = InKernel(socket);
+                if (pending == 0)
+                {
+                    break;
+                }
+
+                socket.Receive(scratch, Math.Min(pending, scratch.Length), SocketFlags.None);
+            }
+
+            return waiting;
         }
 
         public void Send(byte[] data, int offset, int count, CancellationToken cancellationToken)
