@@ -130,3 +130,40 @@ Describe 'Start-SocketTls and plaintext still in the kernel' {
         $pair.Client, $pair.Server | Close-Socket
     }
 }
+
+Describe 'TLS alerts' -Skip:(-not (Get-Command openssl -ErrorAction SilentlyContinue)) {
+    BeforeAll {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "pssocket-tls-$PID"
+        $null = New-Item -ItemType Directory -Path $dir -Force
+        & openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>$null
+        $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        # s_server stops at the end of its standard input: keep it open.
+        $start = [Diagnostics.ProcessStartInfo]::new('openssl')
+        foreach ($a in 's_server', '-accept', "127.0.0.1:$port", '-cert', "$dir/cert.pem", '-key', "$dir/key.pem", '-naccept', '1', '-Verify', '1', '-tls1_3') {
+            $start.ArgumentList.Add($a)
+        }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.UseShellExecute = $false
+        $server = [Diagnostics.Process]::Start($start)
+        $accepting = $server.StandardOutput.ReadLineAsync()
+        $null = $accepting.Wait(10000)
+    }
+
+    AfterAll {
+        if (-not $server.HasExited) { Stop-Process -Id $server.Id -ErrorAction SilentlyContinue }
+        $server.Dispose()
+        Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'a "certificate required" alert after a TLS 1.3 handshake is TlsClientCertificateRequired and closes the session' {
+        $s = Connect-Socket 127.0.0.1 $port -UseTls -SkipCertificateCheck -Timeout 10000
+        $err = $null
+        $s | Receive-SocketData -Timeout 10000 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'TlsClientCertificateRequired,*'
+        $err[0].Exception.Message | Should -BeLike '*certificate required*'
+        $err[0].Exception.Message | Should -Not -BeLike '*..*'
+        $s.State | Should -Be 'Closed'
+    }
+}

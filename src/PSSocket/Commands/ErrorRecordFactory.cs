@@ -49,6 +49,7 @@ namespace PSSocket.Commands
             [ErrorIds.TlsCertificateExpired] = ErrorCategory.SecurityError,
             [ErrorIds.TlsClientCertificateRequired] = ErrorCategory.AuthenticationError,
             [ErrorIds.TlsHandshakeFailed] = ErrorCategory.ProtocolError,
+            [ErrorIds.TlsUnknownCertificateAuthority] = ErrorCategory.SecurityError,
             [ErrorIds.TlsNotSpokenByPeer] = ErrorCategory.ProtocolError,
             [ErrorIds.TlsHandshakeTimedOut] = ErrorCategory.OperationTimeout,
             [ErrorIds.TlsError] = ErrorCategory.ProtocolError,

@@ -46,6 +46,7 @@ namespace PSSocket.Errors
         public const string TlsCertificateExpired = "TlsCertificateExpired";
         public const string TlsClientCertificateRequired = "TlsClientCertificateRequired";
         public const string TlsHandshakeFailed = "TlsHandshakeFailed";
+        public const string TlsUnknownCertificateAuthority = "TlsUnknownCertificateAuthority";
         public const string TlsNotSpokenByPeer = "TlsNotSpokenByPeer";
         public const string TlsHandshakeTimedOut = "TlsHandshakeTimedOut";
         public const string TlsError = "TlsError";

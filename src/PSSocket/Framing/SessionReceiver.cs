@@ -27,18 +27,21 @@ namespace PSSocket.Framing
         private readonly SessionCounters _counters;
         private readonly object _owner;
         private readonly Action? _onReset;
+        private readonly Action? _onFatal;
         private Task<int>? _pendingRead;
         private SocketSessionException? _reset;
         private int _buffered;
         private volatile bool _endOfStream;
 
         /// <param name="onReset">Told once when the peer resets the connection, so the session's state can say so.</param>
-        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner, Action? onReset = null)
+        /// <param name="onFatal">Told when the source fails for good (a TLS error): the session closes.</param>
+        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner, Action? onReset = null, Action? onFatal = null)
         {
             _source = source;
             _counters = counters;
             _owner = owner;
             _onReset = onReset;
+            _onFatal = onFatal;
         }
 
         /// <summary>True once the peer has closed its send side.</summary>
@@ -277,6 +280,12 @@ namespace PSSocket.Framing
                 }
 
                 throw error;
+            }
+            catch (TlsFailureException)
+            {
+                _pendingRead = null;
+                _onFatal?.Invoke();
+                throw;
             }
             catch (ObjectDisposedException e)
             {

@@ -339,7 +339,11 @@ namespace PSSocket.Sessions
         /// upgrade is refused (TlsUnreadPlaintext) and the session stays as it was, unless
         /// <paramref name="discardUnread"/> drops them. A failed or stopped handshake closes the session.
         /// </summary>
-        public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken)
+        /// <param name="afterPlaintext">
+        /// A STARTTLS upgrade after a plaintext exchange: bytes already in the kernel count as unread plaintext too,
+        /// unless they begin a TLS record (a client's ClientHello that came right after the go-ahead).
+        /// </param>
+        public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken, bool afterPlaintext = false)
         {
             EnsureStream("start TLS on");
             Socket socket;
@@ -366,7 +370,7 @@ namespace PSSocket.Sessions
 
             // Plaintext not yet read may sit in three places: the session's buffer, a read that completed but was not
             // taken yet, and the kernel (arrived, never asked for). The guard against STARTTLS injection sees all three.
-            int unread = receiver.Buffered + InKernel(socket);
+            int unread = receiver.Buffered + (afterPlaintext ? PlaintextInKernel(socket) : 0);
             PendingRead? waiting = null;
             if (plain != null && (unread == 0 || discardUnread))
             {
@@ -374,7 +378,7 @@ namespace PSSocket.Sessions
                 unread += untaken;
             }
 
-            if (discardUnread && InKernel(socket) > 0)
+            if (discardUnread && afterPlaintext && PlaintextInKernel(socket) > 0)
             {
                 waiting = DropPlaintext(socket, waiting);
             }
@@ -415,6 +419,28 @@ namespace PSSocket.Sessions
             try
             {
                 return socket.Available;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+
+        /// <summary>Bytes in the kernel that do not begin a TLS handshake record (0x16 0x03): plaintext sent before TLS.</summary>
+        private static int PlaintextInKernel(Socket socket)
+        {
+            int available = InKernel(socket);
+            if (available == 0)
+            {
+                return 0;
+            }
+
+            var head = new byte[2];
+            try
+            {
+                int peeked = socket.Receive(head, Math.Min(available, 2), SocketFlags.Peek);
+                bool tlsRecord = head[0] == 0x16 && (peeked < 2 || head[1] == 0x03);
+                return tlsRecord ? 0 : available;
             }
             catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
             {
@@ -680,11 +706,14 @@ namespace PSSocket.Sessions
         private void UseTls(TlsHandshakeResult secured)
         {
             string peer = EndPoints.Format(RemoteEndPoint);
-            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this, MarkReset);
-            _sender = new StreamSender(secured.Stream, _counters, this, peer);
+            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this, MarkReset, CloseAfterTlsFailure);
+            _sender = new StreamSender(secured.Stream, _counters, this, peer, CloseAfterTlsFailure);
             _plainSource = null;
             Tls = secured.Info;
         }
+
+        /// <summary>A TLS stream that failed (a fatal alert, a bad record) can carry nothing more: the session closes, and State shows it.</summary>
+        private void CloseAfterTlsFailure() => Close();
 
         /// <summary>The peer reset the connection: from now on every call says so, and State shows it.</summary>
         private void MarkReset()
