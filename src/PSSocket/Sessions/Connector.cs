@@ -78,7 +78,7 @@ namespace PSSocket.Sessions
             {
                 return (null, new SocketSessionException(
                     ErrorIds.NoAddressForFamily,
-                    $"'{host}' has no address of the family this session uses ({string.Join(", ", addresses)}).",
+                    $"'{host}' has no {FamilyName(allows)} address; it has {string.Join(", ", addresses)}.",
                     target));
             }
 
@@ -119,6 +119,14 @@ namespace PSSocket.Sessions
                 $"Could not connect to {host} port {port}; every address failed: {string.Join(" ", failures.Select(f => f.Message))}",
                 target,
                 last));
+        }
+
+        /// <summary>The family a session asked for, by what it allows: IPv4, IPv6, or either.</summary>
+        private static string FamilyName(Func<AddressFamily, bool> allows)
+        {
+            bool v4 = allows(AddressFamily.InterNetwork);
+            bool v6 = allows(AddressFamily.InterNetworkV6);
+            return v4 && !v6 ? "IPv4" : v6 && !v4 ? "IPv6" : "IPv4 or IPv6";
         }
 
         private static async Task<(Socket? Connected, SocketSessionException? Failure)> TryAddressAsync(

@@ -264,7 +264,7 @@ namespace PSSocket.Sessions
                 {
                     throw new SocketSessionException(
                         ErrorIds.NoAddressForFamily,
-                        $"'{named.Host}' has no address this session can send to ({string.Join(", ", addresses.Select(a => a.ToString()))}).",
+                        $"'{named.Host}' has no {(_settings.Family == IPFamily.Any ? string.Empty : _settings.Family + " ")}address this session can send to; it has {string.Join(", ", addresses.Select(a => a.ToString()))}.",
                         this);
                 }
 

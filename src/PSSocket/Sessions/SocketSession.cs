@@ -784,6 +784,9 @@ namespace PSSocket.Sessions
             value > 0 ? Math.Min(value, ReceiveBuffer.MaxCapacity) : throw new ArgumentOutOfRangeException(nameof(value), value, "A length limit is at least 1 byte.");
 
         private SocketSessionException Closed() =>
-            new SocketSessionException(ErrorIds.SessionClosed, $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.", this);
+            new SocketSessionException(
+                ErrorIds.SessionClosed,
+                LocalEndPoint == null ? $"Session {Id} is closed." : $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.",
+                this);
     }
 }
