@@ -118,6 +118,21 @@ Describe 'Record and -ToEnd limits' {
     }
 }
 
+Describe 'Receive-SocketData -Timeout 0' {
+    It 'polls: nothing and no error when nothing is there, a whole line once it is' {
+        $pair = New-SocketPair
+        $pair.Client | Receive-SocketData -Line -Timeout 0 -ErrorAction Stop | Should -BeNullOrEmpty
+        $pair.Server | Send-SocketData 'part'
+        Start-Sleep -Milliseconds 100
+        $pair.Client | Receive-SocketData -Line -Timeout 0 -ErrorAction Stop | Should -BeNullOrEmpty
+        $pair.Server | Send-SocketData 'ial' -Line
+        $line = $null
+        Wait-Until { ($script:line = $pair.Client | Receive-SocketData -Line -Timeout 0 -ErrorAction Stop) }
+        $script:line | Should -Be 'partial'
+        $pair.Client, $pair.Server | Close-Socket
+    }
+}
+
 Describe 'Start-SocketTls and plaintext still in the kernel' {
     It 'refuses with TlsUnreadPlaintext while bytes wait in the kernel, and -DiscardUnreadData drops them' {
         $pair = New-SocketPair

@@ -162,6 +162,10 @@ namespace PSSocket.Commands
             {
                 ReceiveStream(session, receiver!, encoding, timeout);
             }
+            else if (timeout == 0)
+            {
+                Poll(session, receiver!, encoding);
+            }
             else
             {
                 byte[]? received = null;
