@@ -182,3 +182,24 @@ Describe 'TLS alerts' -Skip:(-not (Get-Command openssl -ErrorAction SilentlyCont
         $s.State | Should -Be 'Closed'
     }
 }
+
+Describe 'Closing a Unix listener' -Skip:($IsWindows) {
+    It 'removes its own socket file but never a regular file that took its place' {
+        $path = "/tmp/pss-pester-$PID-$(Get-Random).sock"
+        try {
+            $l = Start-SocketListener -Path $path
+            Remove-Item $path
+            Set-Content -Path $path -Value 'keep me'
+            $l | Close-Socket
+            Get-Content $path | Should -Be 'keep me'
+            Remove-Item $path
+
+            $l = Start-SocketListener -Path $path
+            $l | Close-Socket
+            Test-Path $path | Should -BeFalse
+        }
+        finally {
+            Remove-Item $path -ErrorAction SilentlyContinue
+        }
+    }
+}
