@@ -66,7 +66,7 @@ namespace PSSocket.Commands
                 {
                     item = session.ReceiveDatagram(Streaming ? RecordDeadline(timeout) : whole, StopToken);
                 }
-                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut && Streaming)
+                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut && (Streaming || timeout == 0))
                 {
                     WriteVerbose($"Session {session.Id}: the stream of datagrams ends after {written}: none arrived in time.");
                     return;

@@ -94,6 +94,14 @@ namespace PSSocket.Commands
         [ValidateRange(-1, int.MaxValue)]
         public int Timeout { get; set; }
 
+        /// <summary>
+        /// Bytes: the longest -Line or -Delimiter record (default: the session's MaxRecordLength, 1 MiB) or the most
+        /// -ToEnd holds in memory (default: the session's MaxToEndLength, 64 MiB).
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxLength { get; set; }
+
         /// <summary>With -OutFile: writes the file's FileInfo when done.</summary>
         [Parameter(ParameterSetName = CountSet)]
         [Parameter(ParameterSetName = ToEndSet)]
@@ -112,6 +120,7 @@ namespace PSSocket.Commands
                 ? "-OutFile writes the bytes to a file; it does not combine with -Stream, -Duration, -MaxCount or -AsByteArray."
                 : OutFile == null && PassThru ? "-PassThru goes with -OutFile: it writes the file that was received."
                 : !Streaming && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
+                : IsBound(nameof(MaxLength)) && (OutFile != null || !(Line || Delimiter != null || ToEnd)) ? "-MaxLength limits what -Line, -Delimiter and -ToEnd hold in memory; -OutFile has no limit."
                 : null;
             if (conflict != null)
             {
@@ -152,6 +161,10 @@ namespace PSSocket.Commands
             else if (Streaming)
             {
                 ReceiveStream(session, receiver!, encoding, timeout);
+            }
+            else if (timeout == 0)
+            {
+                Poll(session, receiver!, encoding);
             }
             else
             {
@@ -228,6 +241,8 @@ namespace PSSocket.Commands
             return true;
         }
 
+        private int LengthLimit(int sessionLimit) => IsBound(nameof(MaxLength)) ? MaxLength : sessionLimit;
+
         private byte[]? ReceiveOne(SessionReceiver receiver, Encoding encoding, Deadline deadline)
         {
             switch (ParameterSetName)
@@ -244,11 +259,11 @@ namespace PSSocket.Commands
                     }
 
                 case LineSet:
-                    return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken, TextBoundary.UnitSize(encoding));
+                    return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(Session!.MaxRecordLength));
                 case DelimiterSet:
-                    return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken, TextBoundary.UnitSize(encoding));
+                    return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(Session!.MaxRecordLength));
                 case ToEndSet:
-                    return receiver.ReceiveToEnd(deadline, StopToken);
+                    return receiver.ReceiveToEnd(deadline, StopToken, LengthLimit(Session!.MaxToEndLength));
                 default:
                     return receiver.ReceiveAvailable(AsByteArray ? null : encoding, deadline, StopToken);
             }

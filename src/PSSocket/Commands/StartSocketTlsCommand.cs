@@ -95,7 +95,7 @@ namespace PSSocket.Commands
         {
             SocketSession session = Session!;
             int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ConnectTimeout;
-            if (!TryRun(() => session.StartTls(_options!, timeout, DiscardUnreadData, StopToken)))
+            if (!TryRun(() => session.StartTls(_options!, timeout, DiscardUnreadData, StopToken, afterPlaintext: true)))
             {
                 return;
             }

@@ -23,7 +23,7 @@ namespace PSSocket.Commands
             {
                 throw new SocketSessionException(
                     ErrorIds.TlsNotRequested,
-                    $"-{string.Join(", -", bound)} only apply to TLS; add {howToRequest}.",
+                    $"-{string.Join(", -", bound)} {(bound.Length == 1 ? "applies" : "apply")} only to TLS; add {howToRequest}.",
                     bound[0]);
             }
         }

@@ -33,6 +33,8 @@ namespace PSSocket.Errors
         public const string SocketError = "SocketError";
         public const string ConflictingParameters = "ConflictingParameters";
         public const string CountTooLarge = "CountTooLarge";
+        public const string RecordTooLong = "RecordTooLong";
+        public const string ReceiveBufferLimit = "ReceiveBufferLimit";
         public const string PathNotFound = "PathNotFound";
         public const string FileReadError = "FileReadError";
         public const string OutFileDirectoryNotFound = "OutFileDirectoryNotFound";
@@ -44,6 +46,7 @@ namespace PSSocket.Errors
         public const string TlsCertificateExpired = "TlsCertificateExpired";
         public const string TlsClientCertificateRequired = "TlsClientCertificateRequired";
         public const string TlsHandshakeFailed = "TlsHandshakeFailed";
+        public const string TlsUnknownCertificateAuthority = "TlsUnknownCertificateAuthority";
         public const string TlsNotSpokenByPeer = "TlsNotSpokenByPeer";
         public const string TlsHandshakeTimedOut = "TlsHandshakeTimedOut";
         public const string TlsError = "TlsError";

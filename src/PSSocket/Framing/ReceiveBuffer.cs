@@ -10,6 +10,9 @@ namespace PSSocket.Framing
     internal sealed class ReceiveBuffer
     {
         public const int MinimumReadSize = 16 * 1024;
+
+        /// <summary>The largest byte array the runtime makes; the buffer never grows past it.</summary>
+        public const int MaxCapacity = 0x7FFFFFC7;
         private const int InitialCapacity = 64 * 1024;
 
         private readonly int _initialCapacity;
@@ -76,9 +79,17 @@ namespace PSSocket.Framing
             _start += count;
         }
 
-        /// <summary>Makes room for at least <paramref name="minimumFree"/> bytes and returns the free space.</summary>
+        /// <summary>
+        /// Makes room for at least <paramref name="minimumFree"/> bytes and returns the free space. Growth doubles, up to
+        /// <see cref="MaxCapacity"/>; the caller keeps Count + minimumFree within it.
+        /// </summary>
         public ArraySegment<byte> PrepareWrite(int minimumFree = MinimumReadSize)
         {
+            if ((long)Count + minimumFree > MaxCapacity)
+            {
+                throw new InvalidOperationException($"A receive buffer holds at most {MaxCapacity} bytes.");
+            }
+
             if (_data.Length == 0)
             {
                 _data = new byte[Math.Max(_initialCapacity, minimumFree)];
@@ -98,7 +109,7 @@ namespace PSSocket.Framing
                 }
                 else
                 {
-                    var larger = new byte[Math.Max(_data.Length * 2, count + minimumFree)];
+                    var larger = new byte[Math.Min(MaxCapacity, Math.Max(_data.Length * 2L, count + minimumFree))];
                     Buffer.BlockCopy(_data, _start, larger, 0, count);
                     _data = larger;
                 }

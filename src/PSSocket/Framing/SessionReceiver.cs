@@ -20,38 +20,40 @@ namespace PSSocket.Framing
         /// <summary>Bulk copies read in large pieces: fewer system calls per gigabyte.</summary>
         private const int LargeReadSize = 256 * 1024;
 
-        private readonly object _gate = new object();
+        /// <summary>One receive call at a time; a second waits its own deadline and Ctrl+C, and no property read waits at all.</summary>
+        private readonly SemaphoreSlim _turn = new SemaphoreSlim(1, 1);
         private readonly ReceiveBuffer _buffer = new ReceiveBuffer();
         private readonly IReceiveSource _source;
         private readonly SessionCounters _counters;
         private readonly object _owner;
+        private readonly Action? _onReset;
+        private readonly Action? _onFatal;
         private Task<int>? _pendingRead;
+        private SocketSessionException? _reset;
+        private int _buffered;
+        private volatile bool _endOfStream;
 
-        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner)
+        /// <param name="onReset">Told once when the peer resets the connection, so the session's state can say so.</param>
+        /// <param name="onFatal">Told when the source fails for good (a TLS error): the session closes.</param>
+        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner, Action? onReset = null, Action? onFatal = null)
         {
             _source = source;
             _counters = counters;
             _owner = owner;
+            _onReset = onReset;
+            _onFatal = onFatal;
         }
 
         /// <summary>True once the peer has closed its send side.</summary>
-        public bool EndOfStream { get; private set; }
+        public bool EndOfStream => _endOfStream;
 
-        public int Buffered
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _buffer.Count;
-                }
-            }
-        }
+        /// <summary>A snapshot, published after every change to the buffer: reading it never waits for a receive.</summary>
+        public int Buffered => Volatile.Read(ref _buffered);
 
         /// <summary>Whatever is buffered, else whatever arrives first; null at end of stream.</summary>
         public byte[]? ReceiveAvailable(Encoding? textEncoding, Deadline deadline, CancellationToken cancellationToken)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 while (true)
                 {
@@ -78,11 +80,16 @@ namespace PSSocket.Framing
         /// <summary>Exactly <paramref name="count"/> bytes; at end of stream the short remainder stays buffered.</summary>
         public byte[] ReceiveExactly(int count, Deadline deadline, CancellationToken cancellationToken)
         {
-            lock (_gate)
+            if (count > ReceiveBuffer.MaxCapacity)
+            {
+                throw BufferLimit($"{count} bytes are more than one result can hold ({ReceiveBuffer.MaxCapacity} bytes)");
+            }
+
+            using (EnterTurn(deadline, cancellationToken))
             {
                 while (_buffer.Count < count)
                 {
-                    if (!Fill(deadline, cancellationToken))
+                    if (!Fill(deadline, cancellationToken, awaiting: $"the {count} bytes asked for"))
                     {
                         throw new SocketSessionException(
                             ErrorIds.EndOfStream,
@@ -99,27 +106,41 @@ namespace PSSocket.Framing
         /// The bytes before the next <paramref name="delimiter"/>, which is consumed but not returned; when
         /// <paramref name="trailer"/> ends the record it is dropped too (the CR of a CRLF line end). At end of
         /// stream an unterminated remainder is the last record; null when nothing is left. Matches count only at
-        /// multiples of <paramref name="alignment"/>: the character size of a fixed-width encoding.
+        /// multiples of <paramref name="alignment"/>: the character size of a fixed-width encoding. A record longer
+        /// than <paramref name="maxLength"/> raises RecordTooLong and stays buffered, whole: memory stays bounded.
         /// </summary>
-        public byte[]? ReceiveUntil(byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1)
+        public byte[]? ReceiveUntil(
+            byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1, int maxLength = SocketSettings.DefaultMaxRecordLength)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 int searchFrom = 0;
                 while (true)
                 {
                     int index = _buffer.IndexOf(delimiter, searchFrom, alignment);
+                    int trailerLength = trailer?.Length ?? 0;
                     if (index >= 0)
                     {
-                        int length = trailer != null && _buffer.EndsWith(trailer, index) ? index - trailer.Length : index;
+                        int length = trailer != null && _buffer.EndsWith(trailer, index) ? index - trailerLength : index;
+                        if (length > maxLength)
+                        {
+                            throw RecordTooLong(maxLength, trailer != null);
+                        }
+
                         byte[] record = _buffer.Take(length);
                         _buffer.Skip(index - length + delimiter.Length);
                         return record;
                     }
 
                     searchFrom = Math.Max(0, _buffer.Count - delimiter.Length + 1);
+                    if ((long)searchFrom - trailerLength > maxLength)
+                    {
+                        // Wherever the end comes, the record is already longer than allowed.
+                        throw RecordTooLong(maxLength, trailer != null);
+                    }
+
                     searchFrom -= searchFrom % alignment;
-                    if (!Fill(deadline, cancellationToken))
+                    if (!Fill(deadline, cancellationToken, awaiting: trailer != null ? "a line end" : "the delimiter"))
                     {
                         return _buffer.Count > 0 ? _buffer.Take(_buffer.Count) : null;
                     }
@@ -127,13 +148,20 @@ namespace PSSocket.Framing
             }
         }
 
-        /// <summary>Everything until the peer closes its send side.</summary>
-        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken)
+        /// <summary>
+        /// Everything until the peer closes its send side. More than <paramref name="maxLength"/> bytes raises
+        /// ReceiveBufferLimit; what arrived stays buffered, for CopyTo (-OutFile) to take on.
+        /// </summary>
+        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken, int maxLength = SocketSettings.DefaultMaxToEndLength)
         {
-            lock (_gate)
+            using (EnterTurn(deadline, cancellationToken))
             {
                 while (Fill(deadline, cancellationToken))
                 {
+                    if (_buffer.Count > maxLength)
+                    {
+                        throw BufferLimit($"more than {maxLength} bytes arrived before the end of the stream (MaxToEndLength)");
+                    }
                 }
 
                 return _buffer.Take(_buffer.Count);
@@ -147,7 +175,7 @@ namespace PSSocket.Framing
         /// </summary>
         public long CopyTo(Stream destination, long? limit, int idleTimeout, CancellationToken cancellationToken, Action<long>? progress)
         {
-            lock (_gate)
+            using (EnterTurn(Deadline.After(idleTimeout), cancellationToken))
             {
                 long copied = 0;
                 while (limit == null || copied < limit)
@@ -176,17 +204,39 @@ namespace PSSocket.Framing
             }
         }
 
+        /// <summary>Waits for the receive calls before this one; the returned turn publishes the buffer's count and ends the turn.</summary>
+        private Turn EnterTurn(Deadline deadline, CancellationToken cancellationToken)
+        {
+            if (!_turn.Wait(deadline.RemainingMilliseconds, cancellationToken))
+            {
+                throw new SocketSessionException(
+                    ErrorIds.ReceiveTimedOut,
+                    $"Another receive on the session from {_source.Describe()} was still waiting after {deadline.TimeoutMilliseconds} ms.",
+                    _owner);
+            }
+
+            return new Turn(this);
+        }
+
+        private void Publish() => Volatile.Write(ref _buffered, _buffer.Count);
+
         /// <summary>Lets go of a pending read whose socket is closing.</summary>
         public void Abandon()
         {
             TaskWaiter.Forget(_pendingRead);
         }
 
-        private bool Fill(Deadline deadline, CancellationToken cancellationToken, int readSize = ReceiveBuffer.MinimumReadSize)
+        /// <param name="awaiting">What the call waits for, named when a timeout finds some bytes but not that.</param>
+        private bool Fill(Deadline deadline, CancellationToken cancellationToken, int readSize = ReceiveBuffer.MinimumReadSize, string? awaiting = null)
         {
-            if (EndOfStream)
+            if (_endOfStream)
             {
                 return false;
+            }
+
+            if (_reset != null)
+            {
+                throw new SocketSessionException(_reset.ErrorId, _reset.Message, _owner, _reset.InnerException);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -194,7 +244,13 @@ namespace PSSocket.Framing
             {
                 if (_pendingRead == null)
                 {
-                    ArraySegment<byte> free = _buffer.PrepareWrite(readSize);
+                    int room = ReceiveBuffer.MaxCapacity - _buffer.Count;
+                    if (room <= 0)
+                    {
+                        throw BufferLimit($"the session already buffers {_buffer.Count} bytes");
+                    }
+
+                    ArraySegment<byte> free = _buffer.PrepareWrite(Math.Min(readSize, room));
                     int now = _source.TryReceiveNow(free);
                     if (now >= 0)
                     {
@@ -206,10 +262,7 @@ namespace PSSocket.Framing
 
                 if (!TaskWaiter.Wait(_pendingRead, deadline, cancellationToken))
                 {
-                    throw new SocketSessionException(
-                        ErrorIds.ReceiveTimedOut,
-                        $"No data arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms.",
-                        _owner);
+                    throw TimedOut(deadline, awaiting);
                 }
 
                 Task<int> completed = _pendingRead;
@@ -219,7 +272,20 @@ namespace PSSocket.Framing
             catch (SocketException e)
             {
                 _pendingRead = null;
-                throw SocketErrorTranslator.ForTransfer(e, $"receiving from {_source.Describe()}", _owner);
+                SocketSessionException error = SocketErrorTranslator.ForTransfer(e, $"receiving from {_source.Describe()}", _owner);
+                if (error.ErrorId == ErrorIds.ConnectionReset)
+                {
+                    _reset = error;
+                    _onReset?.Invoke();
+                }
+
+                throw error;
+            }
+            catch (TlsFailureException)
+            {
+                _pendingRead = null;
+                _onFatal?.Invoke();
+                throw;
             }
             catch (ObjectDisposedException e)
             {
@@ -228,17 +294,51 @@ namespace PSSocket.Framing
             }
         }
 
+        private SocketSessionException RecordTooLong(int maxLength, bool line) =>
+            new SocketSessionException(
+                ErrorIds.RecordTooLong,
+                $"{_source.Describe()} sent a {(line ? "line" : "record")} longer than {maxLength} bytes (MaxRecordLength). Its {_buffer.Count} bytes received so far stay buffered: read them with -Count or without a mode, or raise the limit with -MaxLength.",
+                _owner);
+
+        private SocketSessionException BufferLimit(string what) =>
+            new SocketSessionException(
+                ErrorIds.ReceiveBufferLimit,
+                $"Receiving from {_source.Describe()}: {what}. The bytes received stay buffered; use -OutFile to receive more than memory holds, or raise the limit with -MaxLength.",
+                _owner);
+
+        private SocketSessionException TimedOut(Deadline deadline, string? awaiting)
+        {
+            string message = _buffer.Count == 0 || awaiting == null
+                ? $"No data arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms."
+                : $"{_buffer.Count} bytes arrived from {_source.Describe()} within {deadline.TimeoutMilliseconds} ms, but not {awaiting}; they stay buffered on the session (BytesBuffered).";
+            return new SocketSessionException(ErrorIds.ReceiveTimedOut, message, _owner);
+        }
+
         private bool Commit(int count)
         {
             if (count == 0)
             {
-                EndOfStream = true;
+                _endOfStream = true;
                 return false;
             }
 
             _buffer.Commit(count);
+            Publish();
             _counters.AddReceived(count);
             return true;
+        }
+
+        private readonly struct Turn : IDisposable
+        {
+            private readonly SessionReceiver _receiver;
+
+            public Turn(SessionReceiver receiver) => _receiver = receiver;
+
+            public void Dispose()
+            {
+                _receiver.Publish();
+                _receiver._turn.Release();
+            }
         }
     }
 }

@@ -17,12 +17,15 @@ namespace PSSocket.Framing
         private readonly SessionCounters _counters;
         private readonly object _owner;
         private readonly string _peer;
+        private readonly Action? _onReset;
 
-        public SocketSender(Socket socket, SessionCounters counters, object owner)
+        /// <param name="onReset">Told when a send finds the connection reset, so the session's state can say so.</param>
+        public SocketSender(Socket socket, SessionCounters counters, object owner, Action? onReset = null)
         {
             _socket = socket;
             _counters = counters;
             _owner = owner;
+            _onReset = onReset;
             _peer = EndPoints.Format(socket.RemoteEndPoint);
         }
 
@@ -121,6 +124,15 @@ namespace PSSocket.Framing
 
         private SocketSessionException Incomplete(int sent, int count, string reason, Exception inner)
         {
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.Shutdown })
+            {
+                // Only a connected session sends here, so the send side was not shut down by us: Linux answers a send
+                // after the peer's reset with EPIPE (Shutdown) once a receive has taken the ECONNRESET.
+                inner = new SocketException((int)SocketError.ConnectionReset);
+                reason = Describe(SocketError.ConnectionReset);
+                _onReset?.Invoke();
+            }
+
             string what = $"Sent {sent} of {count} bytes to {_peer}: {reason}.";
             if (sent > 0)
             {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Tasks;
 using PSSocket.Errors;
+using PSSocket.Tls;
 
 namespace PSSocket.Framing
 {
@@ -57,7 +58,8 @@ namespace PSSocket.Framing
             }
             catch (Exception e) when (e is IOException || e is AuthenticationException || e is NotSupportedException || e is InvalidOperationException)
             {
-                throw new SocketSessionException(ErrorIds.TlsError, $"The TLS stream from {_peer} failed: {e.Message}", _owner, e);
+                throw new TlsFailureException(
+                    TlsCause.AlertId(e) ?? ErrorIds.TlsError, $"The TLS stream from {_peer} failed: {TlsCause.Describe(e)}. The session is closed.", _owner, e, null);
             }
         }
 

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
+using PSSocket.Tls;
 using PSSocket.Sessions;
 using PSSocket.Threading;
 
@@ -34,8 +35,12 @@ namespace PSSocket.Framing
         private int _pendingCount;
         private bool _finished;
 
-        public StreamSender(Stream stream, SessionCounters counters, object owner, string peer)
+        private readonly Action? _onFatal;
+
+        /// <param name="onFatal">Told when the TLS stream fails: nothing more can go through it, and the session closes.</param>
+        public StreamSender(Stream stream, SessionCounters counters, object owner, string peer, Action? onFatal = null)
         {
+            _onFatal = onFatal;
             _stream = stream;
             _counters = counters;
             _owner = owner;
@@ -78,7 +83,8 @@ namespace PSSocket.Framing
                 }
                 catch (Exception e) when (e is IOException || e is AuthenticationException || e is NotSupportedException || e is InvalidOperationException)
                 {
-                    throw Incomplete(sent, count, "the TLS stream failed: " + e.Message, e);
+                    _onFatal?.Invoke();
+                    throw Incomplete(sent, count, $"the TLS stream failed: {TlsCause.Describe(e)}; the session is closed", e);
                 }
             }
         }
@@ -164,7 +170,7 @@ namespace PSSocket.Framing
             {
                 SocketException socketError => SocketErrorTranslator.ForTransfer(socketError, "sending", _owner).ErrorId,
                 ObjectDisposedException _ => ErrorIds.SessionClosed,
-                _ => ErrorIds.TlsError,
+                _ => TlsCause.AlertId(inner) ?? ErrorIds.TlsError,
             };
             return new SocketSessionException(errorId, what, _owner, inner);
         }

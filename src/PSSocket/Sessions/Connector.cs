@@ -24,9 +24,13 @@ namespace PSSocket.Sessions
             Func<AddressFamily, bool> allows,
             Deadline deadline,
             CancellationToken cancellationToken,
-            object target)
+            object target,
+            Action<Socket>? discard = null)
         {
-            return ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null).GetAwaiter().GetResult();
+            return TaskWaiter.Result(
+                ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null, discard),
+                cancellationToken,
+                discard ?? (socket => socket.Dispose()));
         }
 
         /// <summary>
@@ -42,17 +46,19 @@ namespace PSSocket.Sessions
             Deadline deadline,
             CancellationToken cancellationToken,
             object target,
-            Action<IPAddress>? attempting)
+            Action<IPAddress>? attempting,
+            Action<Socket>? discard = null)
         {
             (Socket? socket, SocketSessionException? failure) = await TryConnectAsync(
-                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting).ConfigureAwait(false);
+                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting, discard).ConfigureAwait(false);
             return socket ?? throw failure!;
         }
 
         /// <summary>
         /// The same, reporting a failure as a value instead of throwing it: many checks at once (Test-SocketPort)
         /// mostly fail, and a thrown exception costs more than a refused loopback connect. Only a cancellation,
-        /// or a socket that cannot be made, throws.
+        /// or a socket that cannot be made, throws. A socket that did not connect goes to <paramref name="discard"/>
+        /// (by default it is disposed): a session that lent its own bound socket keeps it.
         /// </summary>
         public static async Task<(Socket? Connected, SocketSessionException? Failure)> TryConnectAsync(
             IReadOnlyList<IPAddress> addresses,
@@ -63,14 +69,16 @@ namespace PSSocket.Sessions
             Deadline deadline,
             CancellationToken cancellationToken,
             object target,
-            Action<IPAddress>? attempting)
+            Action<IPAddress>? attempting,
+            Action<Socket>? discard = null)
         {
+            discard ??= socket => socket.Dispose();
             IPAddress[] candidates = addresses.Where(a => allows(a.AddressFamily)).ToArray();
             if (candidates.Length == 0)
             {
                 return (null, new SocketSessionException(
                     ErrorIds.NoAddressForFamily,
-                    $"'{host}' has no address of the family this session uses ({string.Join(", ", addresses)}).",
+                    $"'{host}' has no {FamilyName(allows)} address; it has {string.Join(", ", addresses)}.",
                     target));
             }
 
@@ -83,7 +91,7 @@ namespace PSSocket.Sessions
                 }
 
                 attempting?.Invoke(address);
-                (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(address, port, makeSocket, deadline, cancellationToken, target).ConfigureAwait(false);
+                (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(address, port, makeSocket, deadline, cancellationToken, target, discard).ConfigureAwait(false);
                 if (socket != null)
                 {
                     return (socket, null);
@@ -113,13 +121,22 @@ namespace PSSocket.Sessions
                 last));
         }
 
+        /// <summary>The family a session asked for, by what it allows: IPv4, IPv6, or either.</summary>
+        private static string FamilyName(Func<AddressFamily, bool> allows)
+        {
+            bool v4 = allows(AddressFamily.InterNetwork);
+            bool v6 = allows(AddressFamily.InterNetworkV6);
+            return v4 && !v6 ? "IPv4" : v6 && !v4 ? "IPv6" : "IPv4 or IPv6";
+        }
+
         private static async Task<(Socket? Connected, SocketSessionException? Failure)> TryAddressAsync(
             IPAddress address,
             int port,
             Func<AddressFamily, Socket> makeSocket,
             Deadline deadline,
             CancellationToken cancellationToken,
-            object target)
+            object target,
+            Action<Socket> discard)
         {
             var endPoint = new IPEndPoint(address, port);
             string described = EndPoints.Format(endPoint);
@@ -131,7 +148,7 @@ namespace PSSocket.Sessions
             }
             catch (SocketException e)
             {
-                socket.Dispose();
+                discard(socket);
                 return (null, SocketErrorTranslator.ForConnect(e, described, target));
             }
 
@@ -142,14 +159,14 @@ namespace PSSocket.Sessions
             }
             catch (OperationCanceledException)
             {
-                socket.Dispose();
+                discard(socket);
                 TaskWaiter.Forget(attempt);
                 throw;
             }
 
             if (!finished)
             {
-                socket.Dispose();
+                discard(socket);
                 TaskWaiter.Forget(attempt);
                 return (null, new SocketSessionException(
                     ErrorIds.ConnectTimedOut, $"Connection to {described} timed out after {deadline.TimeoutMilliseconds} ms.", target));
@@ -157,7 +174,7 @@ namespace PSSocket.Sessions
 
             if (attempt.IsFaulted && attempt.Exception!.InnerException is SocketException refused)
             {
-                socket.Dispose();
+                discard(socket);
                 return (null, SocketErrorTranslator.ForConnect(refused, described, target));
             }
 
@@ -168,7 +185,7 @@ namespace PSSocket.Sessions
             }
             catch (SocketException e)
             {
-                socket.Dispose();
+                discard(socket);
                 return (null, SocketErrorTranslator.ForConnect(e, described, target));
             }
         }

@@ -21,7 +21,7 @@ namespace PSSocket.Sessions
             new ConcurrentDictionary<string, IPAddress[]>(StringComparer.OrdinalIgnoreCase);
 
         public static IPAddress[] Resolve(string host, Deadline deadline, CancellationToken cancellationToken) =>
-            ResolveAsync(host, deadline, cancellationToken).GetAwaiter().GetResult();
+            TaskWaiter.Result(ResolveAsync(host, deadline, cancellationToken), cancellationToken);
 
         /// <summary>The same without holding a thread while DNS answers, for many checks at once (Test-SocketPort).</summary>
         public static async Task<IPAddress[]> ResolveAsync(string host, Deadline deadline, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ namespace PSSocket.Sessions
         private readonly object _datagramSendGate = new object();
         private DatagramChannel? _datagrams;
         private string? _ownedSocketFile;
+        private FileIdentity? _ownedSocketIdentity;
         private long _datagramsSent;
         private int _datagramSendTimeoutSet = -2;
 
@@ -264,7 +265,7 @@ namespace PSSocket.Sessions
                 {
                     throw new SocketSessionException(
                         ErrorIds.NoAddressForFamily,
-                        $"'{named.Host}' has no address this session can send to ({string.Join(", ", addresses.Select(a => a.ToString()))}).",
+                        $"'{named.Host}' has no {(_settings.Family == IPFamily.Any ? string.Empty : _settings.Family + " ")}address this session can send to; it has {string.Join(", ", addresses.Select(a => a.ToString()))}.",
                         this);
                 }
 
@@ -334,7 +335,7 @@ namespace PSSocket.Sessions
             Socket socket = NewUnixSocket();
             try
             {
-                socket.Bind(endPoint);
+                socket.Bind(new UnixBindEndPoint(path));
             }
             catch (SocketException e)
             {
@@ -344,7 +345,8 @@ namespace PSSocket.Sessions
 
             _socket = socket;
             _ownedSocketFile = path;
-            LocalEndPoint = socket.LocalEndPoint;
+            _ownedSocketIdentity = UnixFileStatus.Socket(path);
+            LocalEndPoint = endPoint;
             _state = SocketState.Bound;
             StartDatagrams(socket);
         }
@@ -406,13 +408,18 @@ namespace PSSocket.Sessions
             _datagrams.Start();
         }
 
-        /// <summary>At close: wakes waiting receives, and removes the socket file this session bound.</summary>
+        /// <summary>
+        /// At close: wakes waiting receives, and removes the socket file this session bound, only while the path still
+        /// names that very file (same device and inode, looked up without following a link): a file, a link or another
+        /// process's socket put there since is never removed.
+        /// </summary>
         private void CloseKinds()
         {
             _datagrams?.Dispose();
             string? path = _ownedSocketFile;
+            FileIdentity? created = _ownedSocketIdentity;
             _ownedSocketFile = null;
-            if (path != null && UnixEndPoints.Probe(path) == UnixPathKind.Socket)
+            if (path != null && created != null && UnixFileStatus.Socket(path) is FileIdentity now && now.Equals(created.Value))
             {
                 try
                 {

@@ -33,7 +33,8 @@ namespace PSSocket.Sessions
         private ISessionSender? _sender;
         private TrackedReceiveSource? _plainSource;
         private Task<Socket>? _pendingAccept;
-        private SocketState _state;
+        /// <summary>Written under _stateGate; read without it, so State is a snapshot that never waits (ShutdownSend holds the gate while TLS says goodbye).</summary>
+        private volatile SocketState _state;
 
         private SocketSession(SocketRole role, SocketSettings settings, SessionRegistry? registry)
         {
@@ -50,16 +51,7 @@ namespace PSSocket.Sessions
 
         public SocketRole Role { get; }
 
-        public SocketState State
-        {
-            get
-            {
-                lock (_stateGate)
-                {
-                    return _state;
-                }
-            }
-        }
+        public SocketState State => _state;
 
         public EndPoint? LocalEndPoint { get; private set; }
 
@@ -76,7 +68,7 @@ namespace PSSocket.Sessions
         public int BytesBuffered => _datagrams?.BytesBuffered ?? _receiver?.Buffered ?? 0;
 
         /// <summary>True once the peer has closed its send side (end of stream reached).</summary>
-        public bool RemoteClosed => _receiver?.EndOfStream ?? false;
+        public bool RemoteClosed => _state == SocketState.Reset || (_receiver?.EndOfStream ?? false);
 
         public DateTime CreatedAt { get; }
 
@@ -111,6 +103,20 @@ namespace PSSocket.Sessions
         {
             get => _settings.SendTimeout;
             set => _settings.SendTimeout = SocketSettings.Normalize(value);
+        }
+
+        /// <summary>Bytes: the longest line or delimited record Receive-SocketData returns (RecordTooLong beyond it). Default 1 MiB.</summary>
+        public int MaxRecordLength
+        {
+            get => _settings.MaxRecordLength;
+            set => _settings.MaxRecordLength = PositiveLength(value);
+        }
+
+        /// <summary>Bytes: the most Receive-SocketData -ToEnd holds in memory (ReceiveBufferLimit beyond it; -OutFile has no limit). Default 64 MiB.</summary>
+        public int MaxToEndLength
+        {
+            get => _settings.MaxToEndLength;
+            set => _settings.MaxToEndLength = PositiveLength(value);
         }
 
         public IPFamily AddressFamily => _settings.Family;
@@ -216,7 +222,7 @@ namespace PSSocket.Sessions
             EnsureIPProtocol();
             Deadline deadline = Deadline.After(timeout);
             IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
-            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this);
+            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this, DiscardAttempt);
             TlsHandshakeResult? secured = null;
             if (tls != null)
             {
@@ -314,6 +320,7 @@ namespace PSSocket.Sessions
                 {
                     case SocketState.Connected:
                     case SocketState.SendShutdown:
+                    case SocketState.Reset:
                         return _receiver!;
                     case SocketState.Listening:
                         throw new SocketSessionException(
@@ -332,7 +339,11 @@ namespace PSSocket.Sessions
         /// upgrade is refused (TlsUnreadPlaintext) and the session stays as it was, unless
         /// <paramref name="discardUnread"/> drops them. A failed or stopped handshake closes the session.
         /// </summary>
-        public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken)
+        /// <param name="afterPlaintext">
+        /// A STARTTLS upgrade after a plaintext exchange: bytes already in the kernel count as unread plaintext too,
+        /// unless they begin a TLS record (a client's ClientHello that came right after the go-ahead).
+        /// </param>
+        public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken, bool afterPlaintext = false)
         {
             EnsureStream("start TLS on");
             Socket socket;
@@ -357,12 +368,19 @@ namespace PSSocket.Sessions
                 plain = _plainSource;
             }
 
-            int unread = receiver.Buffered;
+            // Plaintext not yet read may sit in three places: the session's buffer, a read that completed but was not
+            // taken yet, and the kernel (arrived, never asked for). The guard against STARTTLS injection sees all three.
+            int unread = receiver.Buffered + (afterPlaintext ? PlaintextInKernel(socket) : 0);
             PendingRead? waiting = null;
             if (plain != null && (unread == 0 || discardUnread))
             {
                 waiting = plain.TakeWaitingRead(out int untaken);
                 unread += untaken;
+            }
+
+            if (discardUnread && afterPlaintext && PlaintextInKernel(socket) > 0)
+            {
+                waiting = DropPlaintext(socket, waiting);
             }
 
             if (unread > 0 && !discardUnread)
@@ -394,6 +412,71 @@ namespace PSSocket.Sessions
 
                 UseTls(secured);
             }
+        }
+
+        private static int InKernel(Socket socket)
+        {
+            try
+            {
+                return socket.Available;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+
+        /// <summary>Bytes in the kernel that do not begin a TLS handshake record (0x16 0x03): plaintext sent before TLS.</summary>
+        private static int PlaintextInKernel(Socket socket)
+        {
+            int available = InKernel(socket);
+            if (available == 0)
+            {
+                return 0;
+            }
+
+            var head = new byte[2];
+            try
+            {
+                int peeked = socket.Receive(head, Math.Min(available, 2), SocketFlags.Peek);
+                bool tlsRecord = head[0] == 0x16 && (peeked < 2 || head[1] == 0x03);
+                return tlsRecord ? 0 : available;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+
+        /// <summary>
+        /// -DiscardUnreadData: drops the plaintext bytes waiting in the kernel. A read still pending would take them
+        /// first, so it is let finish (the bytes are there) and its bytes are dropped too; the handshake starts clean.
+        /// </summary>
+        private static PendingRead? DropPlaintext(Socket socket, PendingRead? waiting)
+        {
+            if (waiting != null)
+            {
+                if (!waiting.Read.Wait(CloseNotifyTimeout))
+                {
+                    return waiting;
+                }
+
+                waiting = null;
+            }
+
+            var scratch = new byte[16 * 1024];
+            for (int rounds = 0; rounds < 4096; rounds++)
+            {
+                int pending = InKernel(socket);
+                if (pending == 0)
+                {
+                    break;
+                }
+
+                socket.Receive(scratch, Math.Min(pending, scratch.Length), SocketFlags.None);
+            }
+
+            return waiting;
         }
 
         public void Send(byte[] data, int offset, int count, CancellationToken cancellationToken)
@@ -577,6 +660,24 @@ namespace PSSocket.Sessions
             return socket;
         }
 
+        /// <summary>
+        /// A socket whose connect failed. A bound datagram session's own socket stays: its background receiver reads from
+        /// it, and a failed UDP connect leaves it usable. Any other is closed (a failed TCP connect leaves it unusable on Unix).
+        /// </summary>
+        private void DiscardAttempt(Socket socket)
+        {
+            lock (_stateGate)
+            {
+                if (ReferenceEquals(socket, _socket) && IsDatagram && _state != SocketState.Closed)
+                {
+                    _socketUsedForConnect = false;
+                    return;
+                }
+            }
+
+            socket.Dispose();
+        }
+
         private Socket NewSocket(AddressFamily family)
         {
             var socket = new Socket(family, Protocol.SocketType(), Protocol.ProtocolType());
@@ -594,8 +695,8 @@ namespace PSSocket.Sessions
             RemoteHost = host;
             ConnectedAt = DateTime.Now;
             _plainSource = new TrackedReceiveSource(new SocketReceiveSource(socket), _counters);
-            _receiver = new SessionReceiver(_plainSource, _counters, this);
-            _sender = new SocketSender(socket, _counters, this);
+            _receiver = new SessionReceiver(_plainSource, _counters, this, MarkReset);
+            _sender = new SocketSender(socket, _counters, this, MarkReset);
             _counters.Touch();
             _state = SocketState.Connected;
             StartDatagrams(socket);
@@ -605,10 +706,25 @@ namespace PSSocket.Sessions
         private void UseTls(TlsHandshakeResult secured)
         {
             string peer = EndPoints.Format(RemoteEndPoint);
-            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this);
-            _sender = new StreamSender(secured.Stream, _counters, this, peer);
+            _receiver = new SessionReceiver(new StreamReceiveSource(secured.Stream, peer, this), _counters, this, MarkReset, CloseAfterTlsFailure);
+            _sender = new StreamSender(secured.Stream, _counters, this, peer, CloseAfterTlsFailure);
             _plainSource = null;
             Tls = secured.Info;
+        }
+
+        /// <summary>A TLS stream that failed (a fatal alert, a bad record) can carry nothing more: the session closes, and State shows it.</summary>
+        private void CloseAfterTlsFailure() => Close();
+
+        /// <summary>The peer reset the connection: from now on every call says so, and State shows it.</summary>
+        private void MarkReset()
+        {
+            lock (_stateGate)
+            {
+                if (_state == SocketState.Connected || _state == SocketState.SendShutdown)
+                {
+                    _state = SocketState.Reset;
+                }
+            }
         }
 
         private void EnsureConnectable()
@@ -655,11 +771,22 @@ namespace PSSocket.Sessions
         {
             return _state == SocketState.Closed
                 ? Closed()
+                : _state == SocketState.Reset
+                ? new SocketSessionException(
+                    ErrorIds.ConnectionReset,
+                    $"Cannot {action} session {Id}: {EndPoints.Format(RemoteEndPoint)} reset the connection. Bytes received before the reset stay readable.",
+                    this)
                 : new SocketSessionException(
                     ErrorIds.NotConnected, $"Cannot {action} session {Id}: it is {_state}, not connected. Connect it first with Connect-Socket.", this);
         }
 
+        private static int PositiveLength(int value) =>
+            value > 0 ? Math.Min(value, ReceiveBuffer.MaxCapacity) : throw new ArgumentOutOfRangeException(nameof(value), value, "A length limit is at least 1 byte.");
+
         private SocketSessionException Closed() =>
-            new SocketSessionException(ErrorIds.SessionClosed, $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.", this);
+            new SocketSessionException(
+                ErrorIds.SessionClosed,
+                LocalEndPoint == null ? $"Session {Id} is closed." : $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.",
+                this);
     }
 }

@@ -14,6 +14,12 @@ namespace PSSocket.Sessions
         public const int DefaultReceiveTimeout = 30_000;
         public const int DefaultSendTimeout = 30_000;
 
+        /// <summary>The longest line or delimited record a receive returns (1 MiB): a peer that never ends its line costs no more.</summary>
+        public const int DefaultMaxRecordLength = 1024 * 1024;
+
+        /// <summary>The most -ToEnd holds in memory (64 MiB); -OutFile receives more.</summary>
+        public const int DefaultMaxToEndLength = 64 * 1024 * 1024;
+
         public static readonly Encoding DefaultEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
         public IPFamily Family { get; set; } = IPFamily.Any;
@@ -26,6 +32,10 @@ namespace PSSocket.Sessions
         public int ConnectTimeout { get; set; } = DefaultConnectTimeout;
         public int ReceiveTimeout { get; set; } = DefaultReceiveTimeout;
         public int SendTimeout { get; set; } = DefaultSendTimeout;
+
+        /// <summary>Bytes; see <see cref="DefaultMaxRecordLength"/> and <see cref="DefaultMaxToEndLength"/>.</summary>
+        public int MaxRecordLength { get; set; } = DefaultMaxRecordLength;
+        public int MaxToEndLength { get; set; } = DefaultMaxToEndLength;
 
         public SocketSettings Clone() => (SocketSettings)MemberwiseClone();
 

@@ -9,6 +9,8 @@ namespace PSSocket.Sessions
         Connected,
         /// <summary>The send side is shut down (half-closed); the session can still receive.</summary>
         SendShutdown,
+        /// <summary>The peer reset the connection: nothing more can be sent; bytes received before the reset stay readable.</summary>
+        Reset,
         Closed,
     }
 }

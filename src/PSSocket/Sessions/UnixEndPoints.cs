@@ -28,10 +28,6 @@ namespace PSSocket.Sessions
     /// </summary>
     internal static class UnixEndPoints
     {
-        private const int FileTypeMask = 0xF000;
-        private const int SocketFileType = 0xC000;
-        private const int DirectoryFileType = 0x4000;
-
         private static readonly Lazy<Type?> RuntimeType = new Lazy<Type?>(
             () => typeof(Socket).Assembly.GetType("System.Net.Sockets.UnixDomainSocketEndPoint", throwOnError: false));
 
@@ -102,10 +98,10 @@ namespace PSSocket.Sessions
                 return UnixPathKind.Missing;
             }
 
-            int? mode = FileMode(path);
+            int? mode = UnixFileStatus.Mode(path, followLinks: true);
             return mode == null ? UnixPathKind.Unknown
-                : (mode.Value & FileTypeMask) == SocketFileType ? UnixPathKind.Socket
-                : (mode.Value & FileTypeMask) == DirectoryFileType ? UnixPathKind.Directory
+                : UnixFileStatus.IsType(mode.Value, UnixFileStatus.SocketFileType) ? UnixPathKind.Socket
+                : UnixFileStatus.IsType(mode.Value, UnixFileStatus.DirectoryFileType) ? UnixPathKind.Directory
                 : UnixPathKind.OtherFile;
         }
 
@@ -142,11 +138,19 @@ namespace PSSocket.Sessions
                 throw NotASocket(path, kind, target);
             }
 
+            FileIdentity? stale = UnixFileStatus.Socket(path);
             SocketError answer = ProbeConnect(endPoint, protocol);
             if (answer == SocketError.ConnectionRefused && kind == UnixPathKind.Socket)
             {
                 try
                 {
+                    // Only the socket file that refused: not a file or socket that took its place meanwhile.
+                    if (stale == null || !stale.Equals(UnixFileStatus.Socket(path)))
+                    {
+                        throw new SocketSessionException(
+                            ErrorIds.AddressInUse, $"Cannot bind to {path}: the file there changed while PSSocket checked it.", target);
+                    }
+
                     File.Delete(path);
                     return;
                 }
@@ -264,49 +268,6 @@ namespace PSSocket.Sessions
             {
                 return e.SocketErrorCode;
             }
-        }
-
-        /// <summary>st_mode of <paramref name="path"/> (following links), or null where no stat is at hand.</summary>
-        private static int? FileMode(string path)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return null;
-            }
-
-            // .NET's own native shim has one FileStatus layout on every Unix it supports: Flags, then Mode.
-            var status = new byte[512];
-            byte[] nativePath = Encoding.UTF8.GetBytes(path + "\0");
-            try
-            {
-                return NativeMethods.SystemNativeStat(nativePath, status) == 0 ? BitConverter.ToInt32(status, 4) : (int?)null;
-            }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is BadImageFormatException)
-            {
-            }
-
-            // Linux's statx has one layout on every architecture; stx_mode is the 16-bit field at offset 28.
-            try
-            {
-                const int AtFdCwd = -100;
-                const uint StatxType = 0x1;
-                return RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && NativeMethods.Statx(AtFdCwd, nativePath, 0, StatxType, status) == 0
-                    ? BitConverter.ToUInt16(status, 28)
-                    : (int?)null;
-            }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is BadImageFormatException)
-            {
-                return null;
-            }
-        }
-
-        private static class NativeMethods
-        {
-            [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
-            public static extern int SystemNativeStat(byte[] path, byte[] status);
-
-            [DllImport("libc", EntryPoint = "statx")]
-            public static extern int Statx(int directory, byte[] path, int flags, uint mask, byte[] status);
         }
     }
 }

@@ -60,6 +60,44 @@ namespace PSSocket.Threading
             return remaining == 0 ? TimedOut : new TimedWait(task, remaining, cancellationToken).Task;
         }
 
+        /// <summary>
+        /// The result of <paramref name="task"/>, waited for on this (pipeline) thread. Ctrl+C wakes this thread through
+        /// the token itself, not through the task's continuations: a stop returns at once even while the abandoned work
+        /// still cleans up elsewhere. A result that arrives after the stop goes to <paramref name="abandon"/>.
+        /// </summary>
+        public static T Result<T>(Task<T> task, CancellationToken cancellationToken, Action<T>? abandon = null)
+        {
+            try
+            {
+                task.Wait(cancellationToken);
+            }
+            catch (AggregateException)
+            {
+                // The task faulted or was cancelled; GetResult below rethrows the original exception.
+            }
+            catch (OperationCanceledException)
+            {
+                task.ContinueWith(
+                    t =>
+                    {
+                        if (t.Status == TaskStatus.RanToCompletion)
+                        {
+                            abandon?.Invoke(t.Result);
+                        }
+                        else
+                        {
+                            _ = t.Exception;
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                throw;
+            }
+
+            return task.GetAwaiter().GetResult();
+        }
+
         /// <summary>Marks a task's fault as observed, for operations abandoned when their socket closes.</summary>
         public static void Forget(Task? task)
         {
@@ -87,20 +125,28 @@ namespace PSSocket.Threading
             private readonly CancellationTokenRegistration _registration;
 
             /// <remarks>
-            /// Continuations run on the thread that ends the wait (a timer, the socket's completion, the thread that
-            /// stops the pipeline), not queued to the thread pool: a blocked pipeline thread waiting on them must not
-            /// depend on a free pool thread to hear a timeout or Ctrl+C.
+            /// A timeout or the task's end continues on the thread that ends the wait (a timer, the socket's completion),
+            /// not queued to the thread pool. Ctrl+C is the exception: the thread that stops the pipeline only queues the
+            /// cancellation, so it never runs the abandoned work's clean-up (closing sockets) itself and returns at once;
+            /// pipeline threads hear Ctrl+C through the token directly (<see cref="Result{T}"/>).
+            /// The cancellation is registered before the timer starts, and a wait that ended while they were being set up
+            /// releases them at the end: neither outlives the wait.
             /// </remarks>
             public TimedWait(Task task, int milliseconds, CancellationToken cancellationToken)
             {
+                if (cancellationToken.CanBeCanceled)
+                {
+                    _registration = cancellationToken.Register(state => ((TimedWait)state!).QueueCancel(), this);
+                }
+
                 if (milliseconds > 0)
                 {
                     _timer = new Timer(state => ((TimedWait)state!).End(false), this, milliseconds, Timeout.Infinite);
                 }
 
-                if (cancellationToken.CanBeCanceled)
+                if (Task.IsCompleted)
                 {
-                    _registration = cancellationToken.Register(state => ((TimedWait)state!).Cancel(), this);
+                    Release();
                 }
 
                 task.ContinueWith(
@@ -118,6 +164,8 @@ namespace PSSocket.Threading
                     Release();
                 }
             }
+
+            private void QueueCancel() => ThreadPool.QueueUserWorkItem(state => ((TimedWait)state!).Cancel(), this);
 
             private void Cancel()
             {

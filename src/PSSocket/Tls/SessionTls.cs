@@ -14,9 +14,10 @@ namespace PSSocket.Tls
             string peer = EndPoints.Format(socket.RemoteEndPoint);
             string? targetHost = options is TlsClientOptions ? TargetName(host, socket) : null;
             var transport = new NetworkStream(socket, ownsSocket: false);
-            return TlsHandshake.AuthenticateAsync(transport, prefix, options, targetHost, peer, deadline, cancellationToken, target)
-                .GetAwaiter()
-                .GetResult();
+            return TaskWaiter.Result(
+                TlsHandshake.AuthenticateAsync(transport, prefix, options, targetHost, peer, deadline, cancellationToken, target),
+                cancellationToken,
+                secured => secured.Stream.Dispose());
         }
 
         /// <summary>The name to check the certificate against: the host as given, without an IPv6 literal's brackets, else the peer's address.</summary>

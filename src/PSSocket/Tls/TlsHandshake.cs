@@ -167,22 +167,9 @@ namespace PSSocket.Tls
 
             string reason = recorder.PeerSpokeTls == null
                 ? "the peer closed the connection without answering in TLS"
-                : Innermost(error);
-            return new TlsFailureException(ErrorIds.TlsHandshakeFailed, $"The TLS handshake with {peer} failed: {reason}.", target, error, verdict?.Facts);
-        }
-
-        private static string Innermost(Exception error)
-        {
-            string message = error.Message.TrimEnd('.');
-            for (Exception? inner = error.InnerException; inner != null; inner = inner.InnerException)
-            {
-                if (!string.IsNullOrWhiteSpace(inner.Message))
-                {
-                    message += ": " + inner.Message.TrimEnd('.');
-                }
-            }
-
-            return message;
+                : TlsCause.Describe(error);
+            string id = recorder.PeerSpokeTls == null ? ErrorIds.TlsHandshakeFailed : TlsCause.AlertId(error) ?? ErrorIds.TlsHandshakeFailed;
+            return new TlsFailureException(id, $"The TLS handshake with {peer} failed: {reason}.", target, error, verdict?.Facts);
         }
     }
 }

@@ -21,7 +21,8 @@ namespace PSSocket.Tests.Tls
         }
 
         /// <summary>Greets, waits for STARTTLS, answers with <paramref name="goAhead"/>, then does a TLS server handshake and echoes lines in upper case.</summary>
-        private static LoopbackServer SmtpLikeServer(string goAhead = "220 go ahead\r\n") =>
+        /// <param name="later">Sent a moment after the go-ahead, so the client finds it in the kernel, not in its buffer.</param>
+        private static LoopbackServer SmtpLikeServer(string goAhead = "220 go ahead\r\n", string? later = null) =>
             new LoopbackServer(async (socket, token) =>
             {
                 await LoopbackServer.Send(socket, "220 mail.pssocket.test ESMTP\r\n", token);
@@ -32,6 +33,12 @@ namespace PSSocket.Tests.Tls
                 }
 
                 await LoopbackServer.Send(socket, goAhead, token);
+                if (later != null)
+                {
+                    await Task.Delay(300, token);
+                    await LoopbackServer.Send(socket, later, token);
+                }
+
                 using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
                 await ssl.AuthenticateAsServerAsync(TestCertificates.Server, false, System.Security.Authentication.SslProtocols.None, false);
                 await LoopbackServer.EchoLines(ssl, token);
@@ -69,6 +76,22 @@ namespace PSSocket.Tests.Tls
 
             ScriptResult upgraded = PS.Run("$s | Start-SocketTls -TrustedCertificate $ca; $s | Send-SocketData 'after' -Line; $s | Receive-SocketData -Line -Timeout 5000").ThrowOnError();
             Assert.Equal("AFTER", upgraded.Output.Single().BaseObject);
+        }
+
+        [Fact]
+        public void PlaintextStillInTheKernelRefusesTheUpgradeAndDiscardDropsIt()
+        {
+            using LoopbackServer server = SmtpLikeServer(later: "250 INJECTED\r\n");
+            string reachGoAhead =
+                $"$s = Connect-Socket localhost {server.Port} -Timeout 5000 -AddressFamily IPv4; $null = $s | Receive-SocketData -Line -Timeout 5000; " +
+                "$s | Send-SocketData 'STARTTLS' -Line -LineEnding CrLf; $null = $s | Receive-SocketData -Line -Timeout 5000; " +
+                "$w = [Diagnostics.Stopwatch]::StartNew(); while ($s.Socket.Available -lt 14 -and $w.ElapsedMilliseconds -lt 5000) { [Threading.Thread]::Sleep(20) }; $s.BytesBuffered; ";
+            ScriptResult refused = PS.Run(reachGoAhead + "$s | Start-SocketTls -TrustedCertificate $ca; $s.State.ToString()");
+            Assert.Equal(new[] { "TlsUnreadPlaintext" }, refused.ErrorIds);
+            Assert.Equal(new object[] { 0, "Connected" }, refused.Output.Select(o => o.BaseObject));
+
+            ScriptResult upgraded = PS.Run("$s | Start-SocketTls -TrustedCertificate $ca -DiscardUnreadData; $s | Send-SocketData 'clean' -Line; $s | Receive-SocketData -Line -Timeout 5000").ThrowOnError();
+            Assert.Equal("CLEAN", upgraded.Output.Single().BaseObject);
         }
 
         [Fact]
