@@ -17,13 +17,10 @@ namespace PSSocket.Commands
     /// with the certificate's facts, optionally a probe (-Send, -Expect). The checks run on background tasks; the
     /// results are written here, on the pipeline thread, in the order the targets and ports were given.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "SocketPort", DefaultParameterSetName = DetailSet)]
-    [OutputType(typeof(PortCheckResult), ParameterSetName = new[] { DetailSet })]
-    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    [Cmdlet(VerbsDiagnostic.Test, "SocketPort")]
+    [OutputType(typeof(PortCheckResult), typeof(bool))]
     public sealed class TestSocketPortCommand : SocketCmdlet
     {
-        private const string DetailSet = "Detail";
-        private const string QuietSet = "Quiet";
 
         /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
         private const int Window = 8192;
@@ -87,7 +84,7 @@ namespace PSSocket.Commands
         public string? Expect { get; set; }
 
         /// <summary>Writes one Boolean per computer name: true when every port checked on it is Open.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
+        [Parameter]
         public SwitchParameter Quiet { get; set; }
 
         protected override void BeginProcessing()
