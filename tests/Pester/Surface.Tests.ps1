@@ -100,3 +100,155 @@ Describe 'Views at 80 columns' {
         Assert-View -InputObject $session -Header Id, Protocol, State, Sent, Received -Value '123456', 'Connected'
     }
 }
+
+Describe 'Binding by property name and from the pipeline' {
+    BeforeAll {
+        $listener = Start-SocketListener -Port 0 -Echo
+        $port = $listener.LocalEndPoint.Port
+    }
+
+    AfterAll {
+        Get-Socket | Close-Socket
+    }
+
+    It 'connects to the hosts of CSV rows' {
+        $session = "ComputerName,Port`n127.0.0.1,$port" | ConvertFrom-Csv | Connect-Socket -Timeout 5000
+        $session.State | Should -Be 'Connected'
+        $session.RemoteEndPoint.Port | Should -Be $port
+        $session | Close-Socket
+    }
+
+    It 'connects to what Test-SocketPort found open, and binds its aliases' {
+        $session = Test-SocketPort 127.0.0.1 $port | Where-Object Success | Connect-Socket -Timeout 5000
+        $session.State | Should -Be 'Connected'
+        $other = [pscustomobject]@{ CN = '127.0.0.1'; Port = $port } | Connect-Socket -Timeout 5000
+        $other.State | Should -Be 'Connected'
+        $session, $other | Close-Socket
+    }
+
+    It 'gets sessions by the Id of objects piped in' {
+        $a = Connect-Socket 127.0.0.1 $port -Timeout 5000
+        $b = Connect-Socket 127.0.0.1 $port -Timeout 5000
+        ($a, $b | Get-Socket).Id | Should -Be $a.Id, $b.Id
+        ([pscustomobject]@{ Id = $b.Id } | Get-Socket).Id | Should -Be $b.Id
+        $a, $b | Close-Socket
+    }
+
+    It 'streams the files piped in, and sends a -LiteralPath' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "pssocket-surface-$PID"
+        New-Item -ItemType Directory $dir -Force | Out-Null
+        try {
+            Set-Content -LiteralPath (Join-Path $dir 'a[1].log') -Value 'one' -NoNewline
+            Set-Content -LiteralPath (Join-Path $dir 'b.log') -Value 'two' -NoNewline
+            $session = Connect-Socket 127.0.0.1 $port -Timeout 5000
+            Get-ChildItem -LiteralPath $dir -Filter *.log | Sort-Object Name | Send-SocketData -Session $session
+            $session | Receive-SocketData -Count 6 -Timeout 5000 | Should -Be 'onetwo'
+            Send-SocketData -Session $session -LiteralPath (Join-Path $dir 'a[1].log')
+            $session | Receive-SocketData -Count 3 -Timeout 5000 | Should -Be 'one'
+            Get-Item -LiteralPath (Join-Path $dir 'b.log') | Send-SocketData -Session $session -LiteralPath { $_.PSPath }
+            $session | Receive-SocketData -Count 3 -Timeout 5000 | Should -Be 'two'
+            { Send-SocketData -Session $session -LiteralPath (Join-Path $dir 'missing.log') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,PSSocket.Commands.SendSocketDataCommand'
+            $session | Close-Socket
+        } finally {
+            Remove-Item -LiteralPath $dir -Recurse -Force
+        }
+    }
+
+    It 'takes the data from the pipeline with the session as the first argument' {
+        $session = Connect-Socket 127.0.0.1 $port -Timeout 5000
+        'ab' | Send-SocketData $session
+        $session | Send-SocketData 'cd'
+        $session | Receive-SocketData -Count 4 -Timeout 5000 | Should -Be 'abcd'
+        $session | Close-Socket
+    }
+}
+
+Describe 'An array made only of bytes' {
+    It 'goes as one datagram' {
+        $udp = Start-SocketListener -Protocol Udp -Port 0
+        $sender = Connect-Socket -Protocol Udp -ComputerName 127.0.0.1 -Port $udp.LocalEndPoint.Port
+        try {
+            $data = [byte[]](1, 2) + [byte[]](3)
+            $data.GetType().Name | Should -Be 'Object[]'
+            Send-SocketData -Session $sender -Data $data
+            , $data | Send-SocketData -Session $sender
+            $first = $udp | Receive-SocketData -AsByteArray -Timeout 5000
+            $second = $udp | Receive-SocketData -AsByteArray -Timeout 5000
+            $first.Length | Should -Be 3
+            $second.Length | Should -Be 3
+            $first.Data | Should -Be 1, 2, 3
+        } finally {
+            $sender, $udp | Close-Socket
+        }
+    }
+}
+
+Describe 'ShouldProcess' {
+    It 'closes nothing with -WhatIf, and does not prompt by default' {
+        $listener = Start-SocketListener -Port 0
+        $listener | Close-Socket -WhatIf
+        $listener.State | Should -Be 'Listening'
+        (Get-Command Close-Socket).Parameters.Keys | Should -Contain 'Confirm'
+        $listener | Close-Socket
+        $listener.State | Should -Be 'Closed'
+    }
+
+    It 'keeps a stale Unix socket file with -WhatIf and replaces it otherwise' -Skip:($IsWindows) {
+        $path = Join-Path ([IO.Path]::GetTempPath()) "pssocket-stale-$PID.sock"
+        # The runtime removes the path it bound on dispose; a file moved away from it stays, as a killed listener leaves it.
+        $socket = [System.Net.Sockets.Socket]::new('Unix', 'Stream', 'Unspecified')
+        $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new("$path.b"))
+        Move-Item "$path.b" $path
+        $socket.Dispose()
+        try {
+            Test-Path $path | Should -BeTrue
+            { Start-SocketListener -Protocol UnixStream -Path $path -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'AddressInUse,PSSocket.Commands.StartSocketListenerCommand'
+            Test-Path $path | Should -BeTrue
+            $listener = Start-SocketListener -Protocol UnixStream -Path $path
+            $listener.State | Should -Be 'Listening'
+            $listener | Close-Socket
+        } finally {
+            Remove-Item $path -ErrorAction Ignore
+        }
+    }
+}
+
+Describe 'Completers' {
+    BeforeAll {
+        $listener = Start-SocketListener -Port 0
+    }
+
+    AfterAll {
+        $listener | Close-Socket
+    }
+
+    It 'completes session ids with their end points as tooltips' {
+        $matches = (TabExpansion2 'Get-Socket -Id ' 15).CompletionMatches
+        $match = $matches | Where-Object CompletionText -EQ "$($listener.Id)"
+        $match | Should -Not -BeNullOrEmpty
+        $match.ToolTip | Should -Match ([regex]::Escape("$($listener.LocalEndPoint)"))
+    }
+
+    It 'completes -Session of every cmdlet with a Get-Socket call' {
+        foreach ($line in 'Send-SocketData -Session ', 'Receive-SocketData -Session ', 'Close-Socket -Session ', 'Wait-SocketConnection -Listener ', 'Start-SocketTls -Session ', 'Connect-Socket -Session ') {
+            $texts = (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText
+            $texts | Should -Contain "(Get-Socket -Id $($listener.Id))" -Because $line
+        }
+    }
+
+    It 'offers and accepts the encodings as pwsh 7 names them' {
+        $names = 'utf8', 'utf8BOM', 'utf8NoBOM', 'ascii', 'ansi', 'oem', 'unicode', 'bigendianunicode', 'utf32', 'bigendianutf32', 'latin1'
+        (TabExpansion2 'Send-SocketData -Encoding ' 26).CompletionMatches.CompletionText | Should -Be $names
+        foreach ($name in $names) {
+            $session = New-Socket -Encoding $name
+            $session.Encoding | Should -Not -BeNullOrEmpty
+            $session | Close-Socket
+        }
+    }
+
+    It 'offers only the states an open session can be in' {
+        $states = (TabExpansion2 'Get-Socket -State ' 18).CompletionMatches.CompletionText
+        $states | Should -Contain 'Listening'
+        $states | Should -Not -Contain 'Closed'
+    }
+}

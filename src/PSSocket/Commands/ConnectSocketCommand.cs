@@ -17,15 +17,17 @@ namespace PSSocket.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionPathSet)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NewSessionSet)]
+        /// <summary>The host to connect to; binds by property name, so CSV rows and Test-SocketPort results pipe in.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NewSessionSet)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
-        [Alias("HostName", "Address")]
+        [Alias("HostName", "Address", "CN")]
         [ValidateNotNullOrEmpty]
         public string ComputerName { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = NewSessionSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = NewSessionSet)]
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = SessionSet)]
         [ValidateRange(1, 65535)]
         public int Port { get; set; }

@@ -7,7 +7,7 @@ using PSSocket.Sessions;
 namespace PSSocket.Commands
 {
     /// <summary>Makes a client session (TCP, UDP, Unix stream or Unix datagram), optionally bound to a local address and port or a local socket path.</summary>
-    [Cmdlet(VerbsCommon.New, "Socket")]
+    [Cmdlet(VerbsCommon.New, "Socket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
     public sealed class NewSocketCommand : SessionSettingsCmdlet
     {
@@ -59,7 +59,7 @@ namespace PSSocket.Commands
             if (unix)
             {
                 string? path = LocalPath == null ? null : GetUnresolvedProviderPathFromPSPath(LocalPath);
-                if (TryRun(() => session = SocketSession.CreateUnixClient(settings, Registry, path)))
+                if (TryRun(() => session = SocketSession.CreateUnixClient(settings, Registry, path, MayRemoveStaleSocket)))
                 {
                     WriteObject(session);
                 }

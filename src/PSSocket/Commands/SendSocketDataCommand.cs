@@ -1,3 +1,4 @@
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
@@ -20,16 +21,26 @@ namespace PSSocket.Commands
         private const string SessionFromPipelineSet = "SessionFromPipeline";
         private const string DataFromPipelineSet = "DataFromPipeline";
         private const string FileSet = "File";
+        private const string LiteralFileSet = "LiteralFile";
         private const int ProgressActivityId = 0x50535331;
 
+        /// <summary>
+        /// The session to send on. With the data from the pipeline it is the first positional argument
+        /// ("hi" | Send-SocketData $s); piped in itself, the data is (Send-SocketData "hi" after $s |).
+        /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LiteralFileSet)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
-        /// <summary>Strings, byte arrays, or values with a text form; arrays are sent item by item.</summary>
+        /// <summary>
+        /// Strings, byte arrays, or values with a text form; arrays are sent item by item, except an array made only
+        /// of bytes, which is sent as one buffer. A FileInfo (Get-ChildItem) sends the file's contents.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = DataFromPipelineSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DataFromPipelineSet)]
         [AllowEmptyString]
         [AllowEmptyCollection]
         [Alias("InputObject")]
@@ -39,6 +50,12 @@ namespace PSSocket.Commands
         [Parameter(Mandatory = true, ParameterSetName = FileSet)]
         [ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
+
+        /// <summary>Files to send as they are, taken literally (no wildcards); binds the PSPath of items piped in.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralFileSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PSPath", "LP")]
+        public string[]? LiteralPath { get; set; }
 
         /// <summary>Encoding for strings; default: the session's.</summary>
         [Parameter(ParameterSetName = SessionFromPipelineSet)]
@@ -80,7 +97,7 @@ namespace PSSocket.Commands
         protected override void ProcessRecord()
         {
             SocketSession session = Session!;
-            if (ParameterSetName == FileSet)
+            if (ParameterSetName == FileSet || ParameterSetName == LiteralFileSet)
             {
                 SendFiles(session);
                 return;
@@ -89,6 +106,16 @@ namespace PSSocket.Commands
             Encoding encoding = _encoding ?? session.Encoding;
             foreach (object value in PipelineValues.Flatten(Data))
             {
+                if (value is FileInfo file)
+                {
+                    if (!SendFile(session, file.FullName))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
                 if (!TryRun(() => Send(session, value, encoding)))
                 {
                     _failed = true;
@@ -117,22 +144,12 @@ namespace PSSocket.Commands
 
         private void SendFiles(SocketSession session)
         {
-            if (!TryRun(() => session.EnsureStreamSession("send files on")))
-            {
-                _failed = true;
-                return;
-            }
-
-            foreach (string pattern in Path!)
+            foreach (string pattern in Path ?? LiteralPath!)
             {
                 foreach (string file in ResolveFiles(pattern))
                 {
-                    var progress = new ProgressWriter(this, ProgressActivityId, $"Sending {file} to {session.RemoteEndPoint}");
-                    bool sent = TryRun(() => FileTransfer.SendFile(session, file, StopToken, progress));
-                    progress.Complete();
-                    if (!sent)
+                    if (!SendFile(session, file))
                     {
-                        _failed = true;
                         return;
                     }
                 }
@@ -141,10 +158,44 @@ namespace PSSocket.Commands
             WriteSessionIfPassThru(session);
         }
 
+        /// <summary>Streams one file; false (and the session is not passed on) when it failed.</summary>
+        private bool SendFile(SocketSession session, string file)
+        {
+            if (!TryRun(() => session.EnsureStreamSession("send files on")))
+            {
+                _failed = true;
+                return false;
+            }
+
+            var progress = new ProgressWriter(this, ProgressActivityId, $"Sending {file} to {session.RemoteEndPoint}");
+            long sent = 0;
+            bool done = TryRun(() => sent = FileTransfer.SendFile(session, file, StopToken, progress));
+            progress.Complete();
+            if (!done)
+            {
+                _failed = true;
+                return false;
+            }
+
+            WriteVerbose($"Session {session.Id}: sent {file} ({sent} bytes) to {EndPoints.Format(session.RemoteEndPoint)}.");
+            return true;
+        }
+
         private string[] ResolveFiles(string pattern)
         {
             try
             {
+                if (LiteralPath != null)
+                {
+                    string literal = GetUnresolvedProviderPathFromPSPath(pattern);
+                    if (!File.Exists(literal))
+                    {
+                        throw new ItemNotFoundException(literal);
+                    }
+
+                    return new[] { literal };
+                }
+
                 return GetResolvedProviderPathFromPSPath(pattern, out _).ToArray();
             }
             catch (ItemNotFoundException)

@@ -20,6 +20,7 @@ namespace PSSocket.Commands
         private const string ServerPathSet = "ServerCertificatePath";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
         /// <summary>Client side: the name sent as SNI and checked against the certificate; default: the host name the session connected to.</summary>

@@ -11,6 +11,7 @@ namespace PSSocket.Commands
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [Alias("Session")]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Listener { get; set; }
 
         /// <summary>How many connections to accept before returning.</summary>
