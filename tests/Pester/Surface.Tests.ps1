@@ -252,3 +252,27 @@ Describe 'Completers' {
         $states | Should -Not -Contain 'Closed'
     }
 }
+
+Describe 'Waiting for a background server' {
+    It 'returns the counters once two chat members are connected' {
+        $chat = Start-SocketListener -Port 0 -Broadcast
+        try {
+            $members = 1..2 | ForEach-Object { Connect-Socket 127.0.0.1 $chat.LocalEndPoint.Port -Timeout 5000 }
+            $server = $chat | Wait-SocketConnection -Active 2 -Timeout 10000
+            $server.Active | Should -Be 2
+            $members | Close-Socket
+            ($chat | Wait-SocketConnection -Served 2 -Timeout 10000).Accepted | Should -Be 2
+        } finally {
+            $chat | Close-Socket
+        }
+    }
+
+    It 'times out with ServerWaitTimedOut' {
+        $echo = Start-SocketListener -Port 0 -Echo
+        try {
+            { $echo | Wait-SocketConnection -Accepted 1 -Timeout 100 -ErrorAction Stop } | Should -Throw -ErrorId 'ServerWaitTimedOut,PSSocket.Commands.WaitSocketConnectionCommand'
+        } finally {
+            $echo | Close-Socket
+        }
+    }
+}
