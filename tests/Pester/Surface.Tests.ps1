@@ -276,3 +276,39 @@ Describe 'Waiting for a background server' {
         }
     }
 }
+
+Describe 'Narration' {
+    It 'says what each step of a cycle did with -Verbose, and socket details with -Debug' {
+        $lines = & {
+            $l = Start-SocketListener -Port 0 -Verbose -Debug
+            $c = Connect-Socket localhost $l.LocalEndPoint.Port -Timeout 5000 -Verbose
+            $a = $l | Wait-SocketConnection -Timeout 5000 -Verbose
+            $c | Send-SocketData "hi`n" -Verbose
+            $null = $a | Receive-SocketData -Line -Timeout 5000 -Verbose -Debug
+            $c | Close-Socket -SendOnly -Verbose
+            $a, $c, $l | Close-Socket -Verbose
+            $null = Test-SocketPort 127.0.0.1 1 -Timeout 5000 -Verbose
+        } 4>&1 5>&1 | ForEach-Object { "$_" }
+        $text = $lines -join "`n"
+        $text | Should -Match 'listener on 127\.0\.0\.1:\d+, bound and listening'
+        $text | Should -Match 'localhost resolved to'
+        $text | Should -Match '127\.0\.0\.1:\d+: connected after'
+        $text | Should -Match 'accepted session \d+ from 127\.0\.0\.1:\d+'
+        $text | Should -Match 'Sent 3 bytes'
+        $text | Should -Match 'Received 2 bytes \(-Line\)'
+        $text | Should -Match 'half-close'
+        $text | Should -Match 'Closed session \d+ .*: sent 3 and received 0 bytes'
+        $text | Should -Match 'Test-SocketPort: 1 check'
+        $text | Should -Match 'bytes buffered before the receive'
+    }
+
+    It 'is silent without -Verbose and -Debug' {
+        $lines = & {
+            $l = Start-SocketListener -Port 0
+            $c = Connect-Socket 127.0.0.1 $l.LocalEndPoint.Port -Timeout 5000
+            $c | Send-SocketData 'x'
+            $c, $l | Close-Socket
+        } 4>&1 5>&1
+        $lines | Should -BeNullOrEmpty
+    }
+}

@@ -30,20 +30,23 @@ namespace PSSocket.Commands
                 return;
             }
 
-            bool done = SendOnly ? TryRun(session.ShutdownSend) : TryRun(session.Close);
-            if (done && !SendOnly && session.Server != null)
+            string described = IsVerbose ? Describe(session) : string.Empty;
+            if (IsDebug)
             {
-                // Closing the listener stopped its background server (and waited for it): say what it did.
-                WriteVerbose($"Session {session.Id}: {session.Server}.");
+                WriteDebug($"Session {session.Id}: {session.State}, {session.BytesBuffered} bytes buffered and unread.");
             }
 
-            if (done && !SendOnly)
+            bool done = SendOnly ? TryRun(session.ShutdownSend) : TryRun(session.Close);
+            if (done && IsVerbose)
             {
-                WriteVerbose($"Session {session.Id}: closed; sent {session.BytesSent} and received {session.BytesReceived} bytes.");
-            }
-            else if (done)
-            {
-                WriteVerbose($"Session {session.Id}: send side shut down (half-close); the session can still receive.");
+                WriteVerbose(SendOnly
+                    ? $"Shut down the send side of {described} (half-close); it can still receive."
+                    : $"Closed {described}: sent {session.BytesSent} and received {session.BytesReceived} bytes.");
+                if (!SendOnly && session.Server != null)
+                {
+                    // Closing the listener stopped its background server (and waited for it): say what it did.
+                    WriteVerbose($"Session {session.Id}: {session.Server}.");
+                }
             }
 
             if (done && PassThru)

@@ -48,6 +48,11 @@ namespace PSSocket.Commands
                     ErrorIds.SessionNotFound, $"There is no open session with Id {missing} in this runspace.", missing)));
             }
 
+            if (IsDebug)
+            {
+                WriteDebug($"Get-Socket: {sessions.Count} open session{(sessions.Count == 1 ? string.Empty : "s")} in this runspace.");
+            }
+
             foreach (SocketSession session in sessions)
             {
                 if ((!_idGiven || _ids.Contains(session.Id))

@@ -124,6 +124,11 @@ namespace PSSocket.Commands
             SocketSession session = Session!;
             Encoding encoding = _encoding ?? session.Encoding;
             int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout;
+            if (IsDebug)
+            {
+                WriteDebug($"Session {session.Id}: {session.BytesBuffered} bytes buffered before the receive; waits up to {timeout} ms.");
+            }
+
             StartWindow();
             if (session.IsDatagram)
             {
@@ -160,8 +165,14 @@ namespace PSSocket.Commands
             string path = GetUnresolvedProviderPathFromPSPath(OutFile);
             var progress = new ProgressWriter(this, ProgressActivityId, $"Receiving from {session.RemoteEndPoint} to {path}");
             long? count = _mode == ReceiveMode.Count ? Count : (long?)null;
+            long before = session.BytesReceived;
             bool done = TryRun(() => FileTransfer.ReceiveFile(session, path, count, timeout, StopToken, progress));
             progress.Complete();
+            if (done && IsVerbose)
+            {
+                WriteVerbose($"Received {session.BytesReceived - before} bytes into {path} on {Describe(session)}.");
+            }
+
             if (done && PassThru)
             {
                 // Through the provider, as Get-Item gets it: PSPath and the rest are set, so its views fill in.
@@ -207,6 +218,11 @@ namespace PSSocket.Commands
             {
                 WriteVerbose($"Session {session.Id}: the peer closed the connection and nothing is buffered.");
                 return false;
+            }
+
+            if (IsVerbose)
+            {
+                WriteVerbose($"Received {record.Length} bytes ({(_mode == ReceiveMode.Available ? "what arrived" : "-" + _mode)}) on {Describe(session)}; {session.BytesBuffered} bytes stay buffered.");
             }
 
             if (AsByteArray)

@@ -104,8 +104,11 @@ namespace PSSocket.Commands
             }
 
             Encoding encoding = _encoding ?? session.Encoding;
+            long before = session.BytesSent;
+            int items = 0;
             foreach (object value in PipelineValues.Flatten(Data))
             {
+                items++;
                 if (value is FileInfo file)
                 {
                     if (!SendFile(session, file.FullName))
@@ -121,6 +124,11 @@ namespace PSSocket.Commands
                     _failed = true;
                     return;
                 }
+            }
+
+            if (IsVerbose)
+            {
+                WriteVerbose($"Sent {session.BytesSent - before} bytes ({items} item{(items == 1 ? string.Empty : "s")}) on {Describe(session)}.");
             }
 
             WriteSessionIfPassThru(session);

@@ -75,6 +75,13 @@ namespace PSSocket.Commands
         /// <summary>Whether -Debug (or $DebugPreference) shows debug lines.</summary>
         protected bool IsDebug => _debug ??= Shows("Debug", "DebugPreference");
 
+        /// <summary>A session in a verbose line: its id, kind and end points.</summary>
+        protected static string Describe(SocketSession session)
+        {
+            string remote = session.RemoteEndPoint == null ? string.Empty : " -> " + EndPoints.Format(session.RemoteEndPoint);
+            return $"session {session.Id} ({session.Protocol}{(session.Tls != null ? "+TLS" : string.Empty)} {EndPoints.Format(session.LocalEndPoint)}{remote})";
+        }
+
         private bool Shows(string parameter, string preference)
         {
             if (MyInvocation.BoundParameters.TryGetValue(parameter, out object? given))

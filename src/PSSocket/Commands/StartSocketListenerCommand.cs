@@ -196,6 +196,17 @@ namespace PSSocket.Commands
             if (TryRun(() => listener = CreateKindListener(settings, address)))
             {
                 listener!.ServerTls = tls;
+                if (IsVerbose)
+                {
+                    string what = listener.IsDatagram ? "bound, receiving datagrams" : $"bound and listening (backlog {Backlog})";
+                    WriteVerbose($"Session {listener.Id}: {listener.Protocol}{(tls != null ? "+TLS" : string.Empty)} listener on {EndPoints.Format(listener.LocalEndPoint)}, {what}.");
+                }
+
+                if (IsDebug)
+                {
+                    WriteDebug($"Session {listener.Id}: NoDelay {listener.NoDelay}, receive/send timeouts {listener.ReceiveTimeout}/{listener.SendTimeout} ms, encoding {listener.Encoding.WebName}.");
+                }
+
                 if (serverMode != null)
                 {
                     StartServer(listener, serverMode, serverOptions!);
@@ -364,7 +375,11 @@ namespace PSSocket.Commands
             job.MarkRunning();
             PSObject wrapped = PSObject.AsPSObject(listener);
             wrapped.Properties.Add(new PSNoteProperty("Job", job));
-            WriteVerbose($"Session {listener.Id}: the {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} runs as job {job.Id} ({job.Name}).");
+            if (IsVerbose)
+            {
+                WriteVerbose($"Session {listener.Id}: the {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} runs as job {job.Id} ({job.Name}).");
+            }
+
             WriteObject(AsJob ? job : (object)wrapped);
         }
 

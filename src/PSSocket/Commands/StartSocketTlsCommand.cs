@@ -101,7 +101,12 @@ namespace PSSocket.Commands
                 return;
             }
 
-            WriteVerbose($"Session {session.Id} now speaks {session.Tls}.");
+            if (IsVerbose)
+            {
+                TlsInfo tls = session.Tls!;
+                WriteVerbose($"Session {session.Id}: TLS {tls.Protocol}, cipher {tls.CipherSuite}, peer certificate {tls.Subject ?? "none"}{(tls.CertificateError != null ? $" ({tls.CertificateError}, accepted by -SkipCertificateCheck)" : string.Empty)}.");
+            }
+
             if (PassThru)
             {
                 WriteObject(session);

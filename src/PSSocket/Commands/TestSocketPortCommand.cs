@@ -127,7 +127,18 @@ namespace PSSocket.Commands
             WriteFinished(waitForAll: false);
         }
 
-        protected override void EndProcessing() => WriteFinished(waitForAll: true);
+        private int _checked;
+        private int _open;
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        protected override void EndProcessing()
+        {
+            WriteFinished(waitForAll: true);
+            if (IsVerbose)
+            {
+                WriteVerbose($"Test-SocketPort: {_checked} check{(_checked == 1 ? string.Empty : "s")} in {_clock.Elapsed.TotalMilliseconds:0} ms: {_open} open, {_checked - _open} not.");
+            }
+        }
 
         private static Regex Pattern(string expect)
         {
@@ -169,6 +180,13 @@ namespace PSSocket.Commands
 
                 _running.Dequeue();
                 PortCheckResult result = check.Result;
+                _checked++;
+                _open += result.Success ? 1 : 0;
+                if (IsVerbose)
+                {
+                    WriteVerbose($"{result.ComputerName}:{result.Port} ({result.RemoteAddress ?? "no address"}): {result.Status}{(result.LatencyMs is double ms ? $" in {ms:0.0} ms" : string.Empty)}{(result.TlsProtocol != null ? $", {result.TlsProtocol} {result.TlsCipherSuite}" : string.Empty)}.");
+                }
+
                 if (!Quiet)
                 {
                     WriteObject(result);

@@ -24,9 +24,10 @@ namespace PSSocket.Sessions
             Func<AddressFamily, bool> allows,
             Deadline deadline,
             CancellationToken cancellationToken,
-            object target)
+            object target,
+            ConnectTrace? trace = null)
         {
-            return ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null).GetAwaiter().GetResult();
+            return ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null, trace).GetAwaiter().GetResult();
         }
 
         /// <summary>
@@ -42,10 +43,11 @@ namespace PSSocket.Sessions
             Deadline deadline,
             CancellationToken cancellationToken,
             object target,
-            Action<IPAddress>? attempting)
+            Action<IPAddress>? attempting,
+            ConnectTrace? trace = null)
         {
             (Socket? socket, SocketSessionException? failure) = await TryConnectAsync(
-                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting).ConfigureAwait(false);
+                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting, trace).ConfigureAwait(false);
             return socket ?? throw failure!;
         }
 
@@ -63,7 +65,8 @@ namespace PSSocket.Sessions
             Deadline deadline,
             CancellationToken cancellationToken,
             object target,
-            Action<IPAddress>? attempting)
+            Action<IPAddress>? attempting,
+            ConnectTrace? trace = null)
         {
             IPAddress[] candidates = addresses.Where(a => allows(a.AddressFamily)).ToArray();
             if (candidates.Length == 0)
@@ -83,7 +86,9 @@ namespace PSSocket.Sessions
                 }
 
                 attempting?.Invoke(address);
+                trace?.Starting();
                 (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(address, port, makeSocket, deadline, cancellationToken, target).ConfigureAwait(false);
+                trace?.Finished(address, failure?.ErrorId ?? "connected");
                 if (socket != null)
                 {
                     return (socket, null);
