@@ -51,6 +51,7 @@ namespace PSSocket.Bench
             report.Add(Name, "Send-SocketData -Session + Receive-SocketData -Count 1 -AsByteArray", Get("cmdlets"), "µs", "trivial pair + raw round trip", floor, "aim <= 1.3x");
             report.Add(Name, "the same with the session piped in", Get("piped"), "µs", "trivial pair + raw round trip", floor);
             report.Add(Name, "64 KiB Send-SocketData + Receive-SocketData -Count 65536", Get("cmdletsLarge"), "µs", "raw NetworkStream 64 KiB", Get("rawLarge"));
+            report.Add(Name, "CPU: 1-byte cmdlet round trip", Get("cpu_cmdlets"), "µs", "CPU: trivial pair + raw round trip", Get("cpu_trivial") + Get("cpu_raw"), "process CPU, steadier on a busy machine");
         }
 
         private static string RepoRoot()

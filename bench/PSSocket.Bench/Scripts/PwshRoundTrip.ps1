@@ -16,10 +16,20 @@ $one = [byte[]]::new(1)
 $large = [byte[]]::new(65536)
 $largeIn = [byte[]]::new(65536)
 
-function Measure-PerCall([scriptblock] $Body, [int] $Count) {
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
+$cpu = @{}
+
+# Wall-clock microseconds per call; the process's CPU microseconds per call go to $cpu[$Name] (less swayed by
+# other load on a busy machine, though they include the in-process echo server's share).
+function Measure-PerCall([string] $Name, [scriptblock] $Body, [int] $Count) {
+    $process.Refresh()
+    $before = $process.TotalProcessorTime
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     & $Body $Count
-    $watch.Elapsed.TotalMilliseconds * 1000 / $Count
+    $wall = $watch.Elapsed.TotalMilliseconds * 1000 / $Count
+    $process.Refresh()
+    if ($Name) { $cpu[$Name] += , (($process.TotalProcessorTime - $before).TotalMilliseconds * 1000 / $Count) }
+    $wall
 }
 
 $cmdlets = { param($n) for ($i = 0; $i -lt $n; $i++) { Send-SocketData -Session $s -Data $one; $null = Receive-SocketData -Session $s -Count 1 -AsByteArray } }
@@ -34,20 +44,24 @@ $rawLarge = { param($n) for ($i = 0; $i -lt $n; $i++) {
     } }
 
 # Warm up every path (JIT, caches), then interleave the rounds so drift hits all alike.
-foreach ($body in $cmdlets, $piped, $trivial, $raw) { $null = Measure-PerCall $body 1000 }
-foreach ($body in $cmdletsLarge, $rawLarge) { $null = Measure-PerCall $body 20 }
+foreach ($body in $cmdlets, $piped, $trivial, $raw) { $null = Measure-PerCall '' $body 1000 }
+foreach ($body in $cmdletsLarge, $rawLarge) { $null = Measure-PerCall '' $body 20 }
 $results = @{ cmdlets = @(); piped = @(); trivial = @(); raw = @(); cmdletsLarge = @(); rawLarge = @() }
 for ($r = 0; $r -lt $Rounds; $r++) {
-    $results.cmdlets += Measure-PerCall $cmdlets $Iterations
-    $results.piped += Measure-PerCall $piped $Iterations
-    $results.trivial += Measure-PerCall $trivial $Iterations
-    $results.raw += Measure-PerCall $raw $Iterations
-    $results.cmdletsLarge += Measure-PerCall $cmdletsLarge $LargeIterations
-    $results.rawLarge += Measure-PerCall $rawLarge $LargeIterations
+    $results.cmdlets += Measure-PerCall 'cmdlets' $cmdlets $Iterations
+    $results.piped += Measure-PerCall 'piped' $piped $Iterations
+    $results.trivial += Measure-PerCall 'trivial' $trivial $Iterations
+    $results.raw += Measure-PerCall 'raw' $raw $Iterations
+    $results.cmdletsLarge += Measure-PerCall 'cmdletsLarge' $cmdletsLarge $LargeIterations
+    $results.rawLarge += Measure-PerCall 'rawLarge' $rawLarge $LargeIterations
 }
 
 $client.Dispose()
 $s, $listener | Close-Socket
+function Get-Median($values) { $sorted = @($values | Sort-Object); $sorted[[int][math]::Floor($sorted.Count / 2)] }
 $median = @{}
-foreach ($key in $results.Keys) { $sorted = $results[$key] | Sort-Object; $median[$key] = $sorted[[int][math]::Floor($sorted.Count / 2)] }
+foreach ($key in @($results.Keys)) {
+    $median[$key] = Get-Median $results[$key]
+    $median["cpu_$key"] = Get-Median $cpu[$key]
+}
 $median | ConvertTo-Json -Compress

@@ -106,23 +106,25 @@ namespace PSSocket.Commands
             Encoding encoding = _encoding ?? session.Encoding;
             long before = session.BytesSent;
             int items = 0;
-            foreach (object value in PipelineValues.Flatten(Data))
+            object? data = Data is PSObject wrapper ? wrapper.BaseObject : Data;
+            if (data is byte[] || data is string)
             {
-                items++;
-                if (value is FileInfo file)
+                // The common case, one buffer or one string, without walking an enumerator.
+                items = 1;
+                if (!SendOne(session, data, encoding))
                 {
-                    if (!SendFile(session, file.FullName))
+                    return;
+                }
+            }
+            else
+            {
+                foreach (object value in PipelineValues.Flatten(data))
+                {
+                    items++;
+                    if (!SendOne(session, value, encoding))
                     {
                         return;
                     }
-
-                    continue;
-                }
-
-                if (!TryRun(() => Send(session, value, encoding)))
-                {
-                    _failed = true;
-                    return;
                 }
             }
 
@@ -132,6 +134,32 @@ namespace PSSocket.Commands
             }
 
             WriteSessionIfPassThru(session);
+        }
+
+        /// <summary>Sends one value (a FileInfo sends its file); false, and the session is not passed on, when it failed.</summary>
+        private bool SendOne(SocketSession session, object value, Encoding encoding)
+        {
+            if (value is FileInfo file)
+            {
+                return SendFile(session, file.FullName);
+            }
+
+            try
+            {
+                SendPayload(session, PayloadEncoder.Encode(value, encoding, _lineEnd));
+                return true;
+            }
+            catch (SocketSessionException e)
+            {
+                WriteError(ErrorRecordFactory.From(e));
+            }
+            catch (System.OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            _failed = true;
+            return false;
         }
 
         private void WriteSessionIfPassThru(SocketSession session)
@@ -212,12 +240,6 @@ namespace PSSocket.Commands
                     ErrorIds.PathNotFound, $"Cannot send '{pattern}': the file does not exist.", pattern)));
                 return System.Array.Empty<string>();
             }
-        }
-
-        private void Send(SocketSession session, object value, Encoding encoding)
-        {
-            byte[] bytes = PayloadEncoder.Encode(value, encoding, _lineEnd);
-            SendPayload(session, bytes);
         }
     }
 }
