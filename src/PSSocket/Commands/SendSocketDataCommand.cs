@@ -78,6 +78,9 @@ namespace PSSocket.Commands
         public SwitchParameter PassThru { get; set; }
 
         private Encoding? _encoding;
+
+        /// <summary>One progress bar over the files of one -Path/-LiteralPath set, or over every file piped in.</summary>
+        private FileSetProgress? _fileProgress;
         private string? _lineEnd;
 
         /// <summary>After a failed send the session is not passed on, so the next command does not act on a broken exchange.</summary>
@@ -172,6 +175,7 @@ namespace PSSocket.Commands
 
         protected override void EndProcessing()
         {
+            _fileProgress?.Complete();
             if (PassThru && !_failed && ParameterSetName == DataFromPipelineSet)
             {
                 WriteObject(Session);
@@ -180,14 +184,22 @@ namespace PSSocket.Commands
 
         private void SendFiles(SocketSession session)
         {
+            var files = new System.Collections.Generic.List<string>();
             foreach (string pattern in Path ?? LiteralPath!)
             {
-                foreach (string file in ResolveFiles(pattern))
+                files.AddRange(ResolveFiles(pattern));
+            }
+
+            _fileProgress?.Complete();
+            string activity = files.Count == 1 ? $"Sending {files[0]}" : $"Sending {files.Count} files";
+            _fileProgress = new FileSetProgress(
+                new ProgressWriter(this, ProgressActivityId, $"{activity} to {EndPoints.Format(session.RemoteEndPoint)}"),
+                files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0));
+            foreach (string file in files)
+            {
+                if (!SendFile(session, file))
                 {
-                    if (!SendFile(session, file))
-                    {
-                        return;
-                    }
+                    return;
                 }
             }
 
@@ -203,17 +215,22 @@ namespace PSSocket.Commands
                 return false;
             }
 
-            var progress = new ProgressWriter(this, ProgressActivityId, $"Sending {file} to {session.RemoteEndPoint}");
+            _fileProgress ??= new FileSetProgress(new ProgressWriter(this, ProgressActivityId, $"Sending files to {EndPoints.Format(session.RemoteEndPoint)}"), null);
             long sent = 0;
-            bool done = TryRun(() => sent = FileTransfer.SendFile(session, file, StopToken, progress));
-            progress.Complete();
+            bool done = TryRun(() => sent = FileTransfer.SendFile(session, file, StopToken, _fileProgress));
+            _fileProgress.FileDone(sent);
             if (!done)
             {
+                _fileProgress.Complete();
                 _failed = true;
                 return false;
             }
 
-            WriteVerbose($"Session {session.Id}: sent {file} ({sent} bytes) to {EndPoints.Format(session.RemoteEndPoint)}.");
+            if (IsVerbose)
+            {
+                WriteVerbose($"Sent {file} ({sent} bytes) on {Describe(session)}.");
+            }
+
             return true;
         }
 
