@@ -360,6 +360,7 @@ internal sealed class HelpExample
 {
     public string Title;
     public List<string> Code = new List<string>();
+    public List<string> Output = new List<string>(); // ```Output blocks: what the code prints, shown apart from it
     public List<string> Remarks = new List<string>();
 }
 
@@ -636,7 +637,15 @@ internal static class CommandPageParser
                         throw new HelpSchemaException(path, block.Line, "An example's code comes before its explanation.");
                     }
 
-                    example.Code.Add(block.Text);
+                    if (string.Equals(block.Info, "Output", StringComparison.OrdinalIgnoreCase))
+                    {
+                        example.Output.Add(block.Text);
+                    }
+                    else
+                    {
+                        example.Code.Add(block.Text);
+                    }
+
                     break;
                 case BlockKind.Paragraph:
                 case BlockKind.ListItem:
@@ -999,8 +1008,15 @@ internal static class MamlWriter
         WriteTypes(w, "inputTypes", "inputType", c.Inputs);
         WriteTypes(w, "returnValues", "returnValue", c.Outputs);
 
+        // Get-Help prints an alertSet's title and then a blank line before its paragraphs; with an empty title
+        // NOTES would start with two empty lines, so the first paragraph is the title.
         w.WriteStartElement("maml", "alertSet", Maml);
-        Paras(w, "alert", c.Notes);
+        if (c.Notes.Count > 0)
+        {
+            w.WriteElementString("maml", "title", Maml, c.Notes[0]);
+        }
+
+        Paras(w, "alert", c.Notes.Skip(1).ToList());
         w.WriteEndElement();
 
         w.WriteStartElement("command", "examples", Command);
@@ -1008,9 +1024,11 @@ internal static class MamlWriter
         {
             w.WriteStartElement("command", "example", Command);
             w.WriteElementString("maml", "title", Maml, PadTitle(example.Title));
+            // Only the code goes in dev:code, so a copy of it runs; what it prints opens the remarks, and an empty
+            // last paragraph leaves a blank line before the next example.
             w.WriteElementString("dev", "code", Dev, string.Join("\n\n", example.Code));
             w.WriteStartElement("dev", "remarks", Dev);
-            foreach (string para in example.Remarks)
+            foreach (string para in example.Output.Concat(example.Remarks).Concat(new[] { string.Empty }))
             {
                 w.WriteElementString("maml", "para", Maml, para);
             }
@@ -1151,7 +1169,8 @@ internal static class MamlWriter
 /// <summary>
 /// Renders an about topic as Get-Help shows it: the first heading becomes TOPIC, the second (the help file
 /// name) is indented under it, '#' headings are upper-case section titles, text is wrapped at 80 columns
-/// under a four-space indent, code is indented further and never wrapped, tables become aligned columns.
+/// under a four-space indent, code keeps that indent and is never wrapped (its lines are kept short in the
+/// markdown), tables become aligned columns whose last column wraps.
 /// </summary>
 internal static class AboutRenderer
 {
@@ -1212,7 +1231,7 @@ internal static class AboutRenderer
                 case BlockKind.Code:
                     foreach (string line in block.Text.Split('\n'))
                     {
-                        sb.Append(line.Length == 0 ? string.Empty : Indent + Indent + line).Append('\n');
+                        sb.Append(line.Length == 0 ? string.Empty : Indent + line).Append('\n');
                     }
 
                     sb.Append('\n');
@@ -1275,16 +1294,47 @@ internal static class AboutRenderer
             }
         }
 
+        // The last column takes what is left of the 80 columns (at least 20) and wraps under itself.
+        int lead = Indent.Length + widths.Take(columns - 1).Sum(w => w + 2);
+        int last = Math.Max(20, Width - lead);
+        widths[columns - 1] = Math.Min(widths[columns - 1], last);
         foreach (string[] row in cells)
         {
-            var line = new StringBuilder(Indent);
-            for (int c = 0; c < columns; c++)
+            string lastCell = row == null ? new string('-', widths[columns - 1]) : (columns - 1 < row.Length ? row[columns - 1] : string.Empty);
+            List<string> pieces = WrapCell(lastCell, last);
+            for (int piece = 0; piece < pieces.Count; piece++)
             {
-                string cell = row == null ? new string('-', widths[c]) : (c < row.Length ? row[c] : string.Empty);
-                line.Append(c == columns - 1 ? cell : cell.PadRight(widths[c] + 2));
-            }
+                var line = new StringBuilder(Indent);
+                for (int c = 0; c < columns - 1; c++)
+                {
+                    string cell = piece > 0 ? string.Empty : row == null ? new string('-', widths[c]) : (c < row.Length ? row[c] : string.Empty);
+                    line.Append(cell.PadRight(widths[c] + 2));
+                }
 
-            sb.Append(line.ToString().TrimEnd()).Append('\n');
+                line.Append(pieces[piece]);
+                sb.Append(line.ToString().TrimEnd()).Append('\n');
+            }
         }
     }
+
+    /// <summary>Splits a table cell into lines of at most <paramref name="width"/> characters, at spaces where it can.</summary>
+    private static List<string> WrapCell(string text, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (string word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(word);
+        }
+
+        lines.Add(line.ToString());
+        return lines;
+    }
 }
+

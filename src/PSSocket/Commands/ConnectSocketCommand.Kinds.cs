@@ -68,7 +68,7 @@ namespace PSSocket.Commands
         /// Unix stream socket is the STARTTLS upgrade right after the connection; a datagram session cannot speak TLS
         /// (NotAStreamSession, before anything is connected).
         /// </summary>
-        private void ConnectSession(SocketSession session, int timeout)
+        private void ConnectSession(SocketSession session, int timeout, ConnectTrace? trace)
         {
             if (_tls != null)
             {
@@ -86,7 +86,7 @@ namespace PSSocket.Commands
             }
             else
             {
-                session.Connect(ComputerName, Port, timeout, _tls, StopToken);
+                session.Connect(ComputerName, Port, timeout, _tls, StopToken, trace);
             }
         }
     }

@@ -17,15 +17,17 @@ namespace PSSocket.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionPathSet)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NewSessionSet)]
+        /// <summary>The host to connect to; binds by property name, so CSV rows and Test-SocketPort results pipe in.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NewSessionSet)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
-        [Alias("HostName", "Address")]
+        [Alias("HostName", "Address", "CN")]
         [ValidateNotNullOrEmpty]
         public string ComputerName { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = NewSessionSet)]
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = NewSessionSet)]
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = SessionSet)]
         [ValidateRange(1, 65535)]
         public int Port { get; set; }
@@ -123,13 +125,15 @@ namespace PSSocket.Commands
 
             int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ConnectTimeout;
             bool connected = false;
+            ConnectTrace? trace = IsVerbose && !ToPath ? new ConnectTrace() : null;
             try
             {
-                ConnectSession(session, timeout);
+                ConnectSession(session, timeout, trace);
                 connected = true;
             }
             catch (SocketSessionException e)
             {
+                Narrate(session, trace, false);
                 // A session made here is closed again: the end point is the useful target, not a dead session.
                 object target = madeHere && e.Target is SocketSession ? Destination : e.Target ?? session;
                 WriteError(ErrorRecordFactory.From(new SocketSessionException(e.ErrorId, e.Message, target, e)));
@@ -148,7 +152,32 @@ namespace PSSocket.Commands
 
             if (connected)
             {
+                Narrate(session, trace, true);
                 WriteObject(session);
+            }
+        }
+
+        /// <summary>-Verbose: the addresses resolved, each one tried with its result, and the connection made; -Debug: the options.</summary>
+        private void Narrate(SocketSession session, ConnectTrace? trace, bool connected)
+        {
+            if (trace != null)
+            {
+                WriteVerbose($"Connect-Socket: {ComputerName} resolved to {(trace.Resolved.Count == 0 ? "no address" : string.Join(", ", trace.Resolved))}.");
+                foreach ((System.Net.IPAddress address, string result, double ms) in trace.Attempts)
+                {
+                    WriteVerbose($"Connect-Socket: {EndPoints.Format(address, Port)}: {result} after {ms:0.0} ms.");
+                }
+            }
+
+            if (connected && IsVerbose)
+            {
+                string tls = session.Tls == null ? string.Empty : $"; TLS {session.Tls.Protocol} {session.Tls.CipherSuite}, peer {session.Tls.Subject ?? "without a certificate"}";
+                WriteVerbose($"Session {session.Id}: {session.Protocol} connected, {EndPoints.Format(session.LocalEndPoint)} -> {EndPoints.Format(session.RemoteEndPoint)}{tls}.");
+            }
+
+            if (connected && IsDebug)
+            {
+                WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms, encoding {session.Encoding.WebName}.");
             }
         }
     }

@@ -65,6 +65,9 @@ namespace PSSocket.Commands
             [ErrorIds.ServerFailed] = ErrorCategory.InvalidOperation,
             [ErrorIds.InvalidClientAddress] = ErrorCategory.InvalidArgument,
             [ErrorIds.ListenerInUse] = ErrorCategory.ResourceBusy,
+            [ErrorIds.NoServer] = ErrorCategory.InvalidOperation,
+            [ErrorIds.ServerStopped] = ErrorCategory.OperationStopped,
+            [ErrorIds.ServerWaitTimedOut] = ErrorCategory.OperationTimeout,
         };
 
         public static ErrorRecord From(SocketSessionException error)

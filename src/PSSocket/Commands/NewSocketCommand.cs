@@ -7,7 +7,7 @@ using PSSocket.Sessions;
 namespace PSSocket.Commands
 {
     /// <summary>Makes a client session (TCP, UDP, Unix stream or Unix datagram), optionally bound to a local address and port or a local socket path.</summary>
-    [Cmdlet(VerbsCommon.New, "Socket")]
+    [Cmdlet(VerbsCommon.New, "Socket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
     public sealed class NewSocketCommand : SessionSettingsCmdlet
     {
@@ -59,8 +59,9 @@ namespace PSSocket.Commands
             if (unix)
             {
                 string? path = LocalPath == null ? null : GetUnresolvedProviderPathFromPSPath(LocalPath);
-                if (TryRun(() => session = SocketSession.CreateUnixClient(settings, Registry, path)))
+                if (TryRun(() => session = SocketSession.CreateUnixClient(settings, Registry, path, MayRemoveStaleSocket)))
                 {
+                    Narrate(session!);
                     WriteObject(session);
                 }
 
@@ -77,7 +78,22 @@ namespace PSSocket.Commands
 
             if (TryRun(() => session = SocketSession.CreateClient(settings, Registry, local)))
             {
+                Narrate(session!);
                 WriteObject(session);
+            }
+        }
+
+        private void Narrate(SocketSession session)
+        {
+            if (IsVerbose)
+            {
+                string bound = session.LocalEndPoint == null ? "unbound" : "bound to " + EndPoints.Format(session.LocalEndPoint);
+                WriteVerbose($"Session {session.Id}: new {session.Protocol} client, {bound}.");
+            }
+
+            if (IsDebug)
+            {
+                WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms, encoding {session.Encoding.WebName}.");
             }
         }
     }

@@ -23,6 +23,9 @@ namespace PSSocket.Commands
                 case IDictionary _:
                     yield return unwrapped;
                     yield break;
+                case IList list when OnlyBytes(list):
+                    yield return ToBytes(list);
+                    yield break;
                 case IEnumerable sequence:
                     foreach (object? element in sequence)
                     {
@@ -37,6 +40,37 @@ namespace PSSocket.Commands
                     yield return unwrapped;
                     yield break;
             }
+        }
+
+        /// <summary>True for a non-empty list whose items are all bytes, such as [byte[]]$a + [byte[]]$b (an object[] in PowerShell).</summary>
+        private static bool OnlyBytes(IList list)
+        {
+            if (list.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (object? item in list)
+            {
+                if (!((item is PSObject wrapper ? wrapper.BaseObject : item) is byte))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static byte[] ToBytes(IList list)
+        {
+            var bytes = new byte[list.Count];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                object item = list[i]!;
+                bytes[i] = (byte)(item is PSObject wrapper ? wrapper.BaseObject : item);
+            }
+
+            return bytes;
         }
     }
 }

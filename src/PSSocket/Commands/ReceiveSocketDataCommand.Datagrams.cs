@@ -15,10 +15,7 @@ namespace PSSocket.Commands
     public sealed partial class ReceiveSocketDataCommand
     {
         /// <summary>Keeps receiving for this many milliseconds and writes every record (datagram) that arrives, then ends quietly; implies -Stream.</summary>
-        [Parameter(ParameterSetName = AvailableSet)]
-        [Parameter(ParameterSetName = CountSet)]
-        [Parameter(ParameterSetName = LineSet)]
-        [Parameter(ParameterSetName = DelimiterSet)]
+        [Parameter(ParameterSetName = ReceiveSet)]
         [ValidateRange(0, int.MaxValue)]
         public int Duration { get; set; }
 
@@ -42,9 +39,9 @@ namespace PSSocket.Commands
         /// </summary>
         private void ReceiveDatagrams(SocketSession session, Encoding encoding, int timeout)
         {
-            if (OutFile != null || ParameterSetName == LineSet || ParameterSetName == DelimiterSet || ParameterSetName == ToEndSet)
+            if (OutFile != null || _mode == ReceiveMode.Line || _mode == ReceiveMode.Delimiter || _mode == ReceiveMode.ToEnd)
             {
-                string mode = OutFile != null ? "-OutFile" : ParameterSetName == LineSet ? "-Line" : ParameterSetName == DelimiterSet ? "-Delimiter" : "-ToEnd";
+                string mode = OutFile != null ? "-OutFile" : "-" + _mode;
                 WriteError(ErrorRecordFactory.From(new SocketSessionException(
                     ErrorIds.NotAStreamSession,
                     $"{mode} frames a byte stream; session {session.Id} is a {session.Protocol} session, whose datagrams keep their own boundaries. Receive-SocketData returns one datagram per object: use no mode, -Count, -Stream or -Duration.",
@@ -52,7 +49,7 @@ namespace PSSocket.Commands
                 return;
             }
 
-            long limit = ParameterSetName == CountSet ? Count : Streaming ? long.MaxValue : 1;
+            long limit = _mode == ReceiveMode.Count ? Count : Streaming ? long.MaxValue : 1;
             if (IsBound(nameof(MaxCount)))
             {
                 limit = Math.Min(limit, MaxCount);

@@ -15,73 +15,62 @@ namespace PSSocket.Commands
     /// up to a -Delimiter, or -ToEnd of stream; -Stream writes each record as it arrives; -OutFile writes the
     /// bytes to a file. Bytes a call does not consume stay buffered on the session.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = AvailableSet)]
-    [OutputType(typeof(string), typeof(byte[]), ParameterSetName = new[] { AvailableSet, CountSet, LineSet, DelimiterSet, ToEndSet })]
-    [OutputType(typeof(FileInfo), ParameterSetName = new[] { CountSet, ToEndSet })]
-    [OutputType(typeof(SocketDatagram), ParameterSetName = new[] { AvailableSet, CountSet })]
+    [Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = ReceiveSet)]
+    [OutputType(typeof(string), typeof(byte[]), typeof(SocketDatagram), ParameterSetName = new[] { ReceiveSet })]
+    [OutputType(typeof(FileInfo), ParameterSetName = new[] { OutFileSet })]
     public sealed partial class ReceiveSocketDataCommand : SocketCmdlet
     {
-        private const string AvailableSet = "Available";
-        private const string CountSet = "Count";
-        private const string LineSet = "Line";
-        private const string DelimiterSet = "Delimiter";
-        private const string ToEndSet = "ToEnd";
+        /// <summary>To the pipeline, framed by at most one of -Count, -Line, -Delimiter and -ToEnd (none: what arrives first).</summary>
+        private const string ReceiveSet = "Receive";
+
+        /// <summary>To a file: to the end of the stream, or -Count bytes.</summary>
+        private const string OutFileSet = "OutFile";
         private const int ProgressActivityId = 0x50535332;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
         /// <summary>Receives exactly this many bytes (with -Stream: records of this size; with -OutFile: this many bytes to the file).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CountSet)]
+        [Parameter]
         [ValidateRange(1, long.MaxValue)]
         public long Count { get; set; }
 
         /// <summary>Receives one line; the LF or CRLF that ends it is not returned.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = LineSet)]
+        [Parameter(ParameterSetName = ReceiveSet)]
         public SwitchParameter Line { get; set; }
 
         /// <summary>Receives up to this text (in the session's encoding); the delimiter is consumed, not returned.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = DelimiterSet)]
+        [Parameter(ParameterSetName = ReceiveSet)]
         [ValidateNotNullOrEmpty]
         public string? Delimiter { get; set; }
 
-        /// <summary>Receives until the peer closes its side of the connection.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ToEndSet)]
+        /// <summary>Receives until the peer closes its side of the connection (what -OutFile does unless -Count is given).</summary>
+        [Parameter]
         public SwitchParameter ToEnd { get; set; }
 
         /// <summary>
-        /// With -ToEnd or -Count: writes the received bytes to this file (created or overwritten) instead of the
-        /// pipeline, in bounded memory. The sets overlap no further so a piped session always binds.
+        /// Writes the received bytes to this file (created or overwritten) instead of the pipeline, in bounded memory:
+        /// to the end of the stream, or -Count bytes.
         /// </summary>
-        [Parameter(ParameterSetName = CountSet)]
-        [Parameter(ParameterSetName = ToEndSet)]
+        [Parameter(Mandatory = true, ParameterSetName = OutFileSet)]
         [ValidateNotNullOrEmpty]
         public string? OutFile { get; set; }
 
         /// <summary>Writes each record (chunk, line, delimited record or -Count bytes) as it arrives, until the peer closes, -MaxCount, an idle -Timeout, or Ctrl+C.</summary>
-        [Parameter(ParameterSetName = AvailableSet)]
-        [Parameter(ParameterSetName = CountSet)]
-        [Parameter(ParameterSetName = LineSet)]
-        [Parameter(ParameterSetName = DelimiterSet)]
+        [Parameter(ParameterSetName = ReceiveSet)]
         public SwitchParameter Stream { get; set; }
 
         /// <summary>With -Stream: stop after this many records.</summary>
-        [Parameter(ParameterSetName = AvailableSet)]
-        [Parameter(ParameterSetName = CountSet)]
-        [Parameter(ParameterSetName = LineSet)]
-        [Parameter(ParameterSetName = DelimiterSet)]
+        [Parameter(ParameterSetName = ReceiveSet)]
         [ValidateRange(1, int.MaxValue)]
         public int MaxCount { get; set; }
 
         /// <summary>Writes the bytes as one byte[] instead of text.</summary>
-        [Parameter(ParameterSetName = AvailableSet)]
-        [Parameter(ParameterSetName = CountSet)]
-        [Parameter(ParameterSetName = LineSet)]
-        [Parameter(ParameterSetName = DelimiterSet)]
-        [Parameter(ParameterSetName = ToEndSet)]
+        [Parameter(ParameterSetName = ReceiveSet)]
         public SwitchParameter AsByteArray { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = ReceiveSet)]
         [ArgumentCompleter(typeof(EncodingCompleter))]
         [ValidateNotNullOrEmpty]
         public string? Encoding { get; set; }
@@ -98,14 +87,16 @@ namespace PSSocket.Commands
         /// Bytes: the longest -Line or -Delimiter record (default: the session's MaxRecordLength, 1 MiB) or the most
         /// -ToEnd holds in memory (default: the session's MaxToEndLength, 64 MiB).
         /// </summary>
-        [Parameter]
+        [Parameter(ParameterSetName = ReceiveSet)]
         [ValidateRange(1, int.MaxValue)]
         public int MaxLength { get; set; }
 
-        /// <summary>With -OutFile: writes the file's FileInfo when done.</summary>
-        [Parameter(ParameterSetName = CountSet)]
-        [Parameter(ParameterSetName = ToEndSet)]
+        /// <summary>With -OutFile: writes the file, as Get-Item would, when done.</summary>
+        [Parameter(ParameterSetName = OutFileSet)]
         public SwitchParameter PassThru { get; set; }
+
+        /// <summary>The framing asked for: one of -Count, -Line, -Delimiter, -ToEnd, or none.</summary>
+        private ReceiveMode _mode;
 
         private Encoding? _encoding;
 
@@ -116,9 +107,10 @@ namespace PSSocket.Commands
                 _encoding = ResolveEncoding(Encoding);
             }
 
-            string? conflict = OutFile != null && (Streaming || AsByteArray || IsBound(nameof(MaxCount)))
-                ? "-OutFile writes the bytes to a file; it does not combine with -Stream, -Duration, -MaxCount or -AsByteArray."
-                : OutFile == null && PassThru ? "-PassThru goes with -OutFile: it writes the file that was received."
+            _mode = ReceiveModes.Of(IsBound(nameof(Count)), Line, Delimiter != null, ToEnd);
+            string? conflict = _mode == ReceiveMode.Conflicting ? "Give one framing: -Count, -Line, -Delimiter or -ToEnd."
+                : OutFile != null && (_mode == ReceiveMode.Line || _mode == ReceiveMode.Delimiter) ? "-OutFile writes the bytes to a file: to the end, or -Count bytes."
+                : _mode == ReceiveMode.ToEnd && Streaming ? "-ToEnd returns everything at once; -Stream and -Duration write records as they arrive. Use one."
                 : !Streaming && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
                 : IsBound(nameof(MaxLength)) && (OutFile != null || !(Line || Delimiter != null || ToEnd)) ? "-MaxLength limits what -Line, -Delimiter and -ToEnd hold in memory; -OutFile has no limit."
                 : null;
@@ -127,7 +119,7 @@ namespace PSSocket.Commands
                 ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, OutFile));
             }
 
-            if (ParameterSetName == CountSet && OutFile == null && Count > int.MaxValue)
+            if (_mode == ReceiveMode.Count && OutFile == null && Count > int.MaxValue)
             {
                 ThrowTerminating(new SocketSessionException(
                     ErrorIds.CountTooLarge,
@@ -141,6 +133,11 @@ namespace PSSocket.Commands
             SocketSession session = Session!;
             Encoding encoding = _encoding ?? session.Encoding;
             int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout;
+            if (IsDebug)
+            {
+                WriteDebug($"Session {session.Id}: {session.BytesBuffered} bytes buffered before the receive; waits up to {timeout} ms.");
+            }
+
             StartWindow();
             if (session.IsDatagram)
             {
@@ -180,12 +177,19 @@ namespace PSSocket.Commands
         {
             string path = GetUnresolvedProviderPathFromPSPath(OutFile);
             var progress = new ProgressWriter(this, ProgressActivityId, $"Receiving from {session.RemoteEndPoint} to {path}");
-            long? count = ParameterSetName == CountSet ? Count : (long?)null;
+            long? count = _mode == ReceiveMode.Count ? Count : (long?)null;
+            long before = session.BytesReceived;
             bool done = TryRun(() => FileTransfer.ReceiveFile(session, path, count, timeout, StopToken, progress));
             progress.Complete();
+            if (done && IsVerbose)
+            {
+                WriteVerbose($"Received {session.BytesReceived - before} bytes into {path} on {Describe(session)}.");
+            }
+
             if (done && PassThru)
             {
-                WriteObject(new FileInfo(path));
+                // Through the provider, as Get-Item gets it: PSPath and the rest are set, so its views fill in.
+                WriteObject(InvokeProvider.Item.Get(new[] { path }, true, true), true);
             }
         }
 
@@ -229,6 +233,11 @@ namespace PSSocket.Commands
                 return false;
             }
 
+            if (IsVerbose)
+            {
+                WriteVerbose($"Received {record.Length} bytes ({(_mode == ReceiveMode.Available ? "what arrived" : "-" + _mode)}) on {Describe(session)}; {session.BytesBuffered} bytes stay buffered.");
+            }
+
             if (AsByteArray)
             {
                 WriteObject(record);
@@ -245,9 +254,9 @@ namespace PSSocket.Commands
 
         private byte[]? ReceiveOne(SessionReceiver receiver, Encoding encoding, Deadline deadline)
         {
-            switch (ParameterSetName)
+            switch (_mode)
             {
-                case CountSet:
+                case ReceiveMode.Count:
                     try
                     {
                         return receiver.ReceiveExactly((int)Count, deadline, StopToken);
@@ -258,11 +267,11 @@ namespace PSSocket.Commands
                         return null;
                     }
 
-                case LineSet:
+                case ReceiveMode.Line:
                     return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(Session!.MaxRecordLength));
-                case DelimiterSet:
+                case ReceiveMode.Delimiter:
                     return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(Session!.MaxRecordLength));
-                case ToEndSet:
+                case ReceiveMode.ToEnd:
                     return receiver.ReceiveToEnd(deadline, StopToken, LengthLimit(Session!.MaxToEndLength));
                 default:
                     return receiver.ReceiveAvailable(AsByteArray ? null : encoding, deadline, StopToken);

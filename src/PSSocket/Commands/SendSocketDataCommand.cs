@@ -1,3 +1,4 @@
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
@@ -20,16 +21,26 @@ namespace PSSocket.Commands
         private const string SessionFromPipelineSet = "SessionFromPipeline";
         private const string DataFromPipelineSet = "DataFromPipeline";
         private const string FileSet = "File";
+        private const string LiteralFileSet = "LiteralFile";
         private const int ProgressActivityId = 0x50535331;
 
+        /// <summary>
+        /// The session to send on. With the data from the pipeline it is the first positional argument
+        /// ("hi" | Send-SocketData $s); piped in itself, the data is (Send-SocketData "hi" after $s |).
+        /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LiteralFileSet)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
-        /// <summary>Strings, byte arrays, or values with a text form; arrays are sent item by item.</summary>
+        /// <summary>
+        /// Strings, byte arrays, or values with a text form; arrays are sent item by item, except an array made only
+        /// of bytes, which is sent as one buffer. A FileInfo (Get-ChildItem) sends the file's contents.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = DataFromPipelineSet)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DataFromPipelineSet)]
         [AllowEmptyString]
         [AllowEmptyCollection]
         [Alias("InputObject")]
@@ -39,6 +50,12 @@ namespace PSSocket.Commands
         [Parameter(Mandatory = true, ParameterSetName = FileSet)]
         [ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
+
+        /// <summary>Files to send as they are, taken literally (no wildcards); binds the PSPath of items piped in.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralFileSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PSPath", "LP")]
+        public string[]? LiteralPath { get; set; }
 
         /// <summary>Encoding for strings; default: the session's.</summary>
         [Parameter(ParameterSetName = SessionFromPipelineSet)]
@@ -61,6 +78,9 @@ namespace PSSocket.Commands
         public SwitchParameter PassThru { get; set; }
 
         private Encoding? _encoding;
+
+        /// <summary>One progress bar over the files of one -Path/-LiteralPath set, or over every file piped in.</summary>
+        private FileSetProgress? _fileProgress;
         private string? _lineEnd;
 
         /// <summary>After a failed send the session is not passed on, so the next command does not act on a broken exchange.</summary>
@@ -80,23 +100,69 @@ namespace PSSocket.Commands
         protected override void ProcessRecord()
         {
             SocketSession session = Session!;
-            if (ParameterSetName == FileSet)
+            if (ParameterSetName == FileSet || ParameterSetName == LiteralFileSet)
             {
                 SendFiles(session);
                 return;
             }
 
             Encoding encoding = _encoding ?? session.Encoding;
-            foreach (object value in PipelineValues.Flatten(Data))
+            long before = session.BytesSent;
+            int items = 0;
+            object? data = Data is PSObject wrapper ? wrapper.BaseObject : Data;
+            if (data is byte[] || data is string)
             {
-                if (!TryRun(() => Send(session, value, encoding)))
+                // The common case, one buffer or one string, without walking an enumerator.
+                items = 1;
+                if (!SendOne(session, data, encoding))
                 {
-                    _failed = true;
                     return;
                 }
             }
+            else
+            {
+                foreach (object value in PipelineValues.Flatten(data))
+                {
+                    items++;
+                    if (!SendOne(session, value, encoding))
+                    {
+                        return;
+                    }
+                }
+            }
+
+            if (IsVerbose)
+            {
+                WriteVerbose($"Sent {session.BytesSent - before} bytes ({items} item{(items == 1 ? string.Empty : "s")}) on {Describe(session)}.");
+            }
 
             WriteSessionIfPassThru(session);
+        }
+
+        /// <summary>Sends one value (a FileInfo sends its file); false, and the session is not passed on, when it failed.</summary>
+        private bool SendOne(SocketSession session, object value, Encoding encoding)
+        {
+            if (value is FileInfo file)
+            {
+                return SendFile(session, file.FullName);
+            }
+
+            try
+            {
+                SendPayload(session, PayloadEncoder.Encode(value, encoding, _lineEnd));
+                return true;
+            }
+            catch (SocketSessionException e)
+            {
+                WriteError(ErrorRecordFactory.From(e));
+            }
+            catch (System.OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            _failed = true;
+            return false;
         }
 
         private void WriteSessionIfPassThru(SocketSession session)
@@ -109,6 +175,7 @@ namespace PSSocket.Commands
 
         protected override void EndProcessing()
         {
+            _fileProgress?.Complete();
             if (PassThru && !_failed && ParameterSetName == DataFromPipelineSet)
             {
                 WriteObject(Session);
@@ -117,34 +184,71 @@ namespace PSSocket.Commands
 
         private void SendFiles(SocketSession session)
         {
-            if (!TryRun(() => session.EnsureStreamSession("send files on")))
+            var files = new System.Collections.Generic.List<string>();
+            foreach (string pattern in Path ?? LiteralPath!)
             {
-                _failed = true;
-                return;
+                files.AddRange(ResolveFiles(pattern));
             }
 
-            foreach (string pattern in Path!)
+            _fileProgress?.Complete();
+            string activity = files.Count == 1 ? $"Sending {files[0]}" : $"Sending {files.Count} files";
+            _fileProgress = new FileSetProgress(
+                new ProgressWriter(this, ProgressActivityId, $"{activity} to {EndPoints.Format(session.RemoteEndPoint)}"),
+                files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0));
+            foreach (string file in files)
             {
-                foreach (string file in ResolveFiles(pattern))
+                if (!SendFile(session, file))
                 {
-                    var progress = new ProgressWriter(this, ProgressActivityId, $"Sending {file} to {session.RemoteEndPoint}");
-                    bool sent = TryRun(() => FileTransfer.SendFile(session, file, StopToken, progress));
-                    progress.Complete();
-                    if (!sent)
-                    {
-                        _failed = true;
-                        return;
-                    }
+                    return;
                 }
             }
 
             WriteSessionIfPassThru(session);
         }
 
+        /// <summary>Streams one file; false (and the session is not passed on) when it failed.</summary>
+        private bool SendFile(SocketSession session, string file)
+        {
+            if (!TryRun(() => session.EnsureStreamSession("send files on")))
+            {
+                _failed = true;
+                return false;
+            }
+
+            _fileProgress ??= new FileSetProgress(new ProgressWriter(this, ProgressActivityId, $"Sending files to {EndPoints.Format(session.RemoteEndPoint)}"), null);
+            long sent = 0;
+            bool done = TryRun(() => sent = FileTransfer.SendFile(session, file, StopToken, _fileProgress));
+            _fileProgress.FileDone(sent);
+            if (!done)
+            {
+                _fileProgress.Complete();
+                _failed = true;
+                return false;
+            }
+
+            if (IsVerbose)
+            {
+                WriteVerbose($"Sent {file} ({sent} bytes) on {Describe(session)}.");
+            }
+
+            return true;
+        }
+
         private string[] ResolveFiles(string pattern)
         {
             try
             {
+                if (LiteralPath != null)
+                {
+                    string literal = GetUnresolvedProviderPathFromPSPath(pattern);
+                    if (!File.Exists(literal))
+                    {
+                        throw new ItemNotFoundException(literal);
+                    }
+
+                    return new[] { literal };
+                }
+
                 return GetResolvedProviderPathFromPSPath(pattern, out _).ToArray();
             }
             catch (ItemNotFoundException)
@@ -153,12 +257,6 @@ namespace PSSocket.Commands
                     ErrorIds.PathNotFound, $"Cannot send '{pattern}': the file does not exist.", pattern)));
                 return System.Array.Empty<string>();
             }
-        }
-
-        private void Send(SocketSession session, object value, Encoding encoding)
-        {
-            byte[] bytes = PayloadEncoder.Encode(value, encoding, _lineEnd);
-            SendPayload(session, bytes);
         }
     }
 }

@@ -45,6 +45,9 @@ namespace PSSocket.Commands
             }
         }
 
+        /// <summary>Asked (on the pipeline thread) before a stale Unix socket file is removed to bind its path: -WhatIf and -Confirm apply.</summary>
+        protected bool MayRemoveStaleSocket(string path) => ShouldProcess(path, "Remove the stale Unix socket file");
+
         /// <summary>Copies the options the user named onto <paramref name="settings"/>; the rest keep their values.</summary>
         protected void ApplyBoundSettings(SocketSettings settings)
         {

@@ -65,5 +65,35 @@ namespace PSSocket.Commands
         }
 
         protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+        private bool? _verbose;
+        private bool? _debug;
+
+        /// <summary>Whether -Verbose (or $VerbosePreference) shows verbose lines: check it before formatting one, so narration costs nothing when off.</summary>
+        protected bool IsVerbose => _verbose ??= Shows("Verbose", "VerbosePreference");
+
+        /// <summary>Whether -Debug (or $DebugPreference) shows debug lines.</summary>
+        protected bool IsDebug => _debug ??= Shows("Debug", "DebugPreference");
+
+        /// <summary>A session in a verbose line: its id, kind and end points.</summary>
+        protected static string Describe(SocketSession session)
+        {
+            string remote = session.RemoteEndPoint == null ? string.Empty : " -> " + EndPoints.Format(session.RemoteEndPoint);
+            return $"session {session.Id} ({session.Protocol}{(session.Tls != null ? "+TLS" : string.Empty)} {EndPoints.Format(session.LocalEndPoint)}{remote})";
+        }
+
+        private bool Shows(string parameter, string preference)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out object? given))
+            {
+                return given is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(given);
+            }
+
+            object? value = GetVariableValue(preference);
+            ActionPreference shown = value is ActionPreference p ? p
+                : value != null && System.Enum.TryParse(value.ToString(), true, out ActionPreference parsed) ? parsed
+                : ActionPreference.SilentlyContinue;
+            return shown != ActionPreference.SilentlyContinue && shown != ActionPreference.Ignore;
+        }
     }
 }

@@ -52,7 +52,7 @@ namespace PSSocket.Commands
                 : unix && Path == null ? $"A {protocol} listener needs a socket path: give -Path."
                 : unix && (ipOptions || EnableBroadcast) ? "A Unix listener has a socket path, not an address family, address or port: leave out -Port, -LocalAddress, -AddressFamily, -DualMode, -MulticastGroup and -EnableBroadcast."
                 : protocol.IsDatagram() && IsBound(nameof(Backlog)) ? "-Backlog is the queue of connections to accept; a datagram listener has none."
-                : protocol.IsDatagram() && IsServerMode ? $"-{ParameterSetName} serves connections; a {protocol} listener receives datagrams and has none. Use a Tcp or UnixStream listener, or receive the datagrams with Receive-SocketData." + (ParameterSetName == BroadcastSet ? " (-Broadcast here is the chat server; SO_BROADCAST on a Udp listener is -EnableBroadcast.)" : string.Empty)
+                : protocol.IsDatagram() && IsServerMode ? $"-{ModeName} serves connections; a {protocol} listener receives datagrams and has none. Use a Tcp or UnixStream listener, or receive the datagrams with Receive-SocketData." + (ModeName == nameof(Broadcast) ? " (-Broadcast here is the chat server; SO_BROADCAST on a Udp listener is -EnableBroadcast.)" : string.Empty)
                 : protocol.IsDatagram() && tls ? $"-Certificate and -CertificatePath make a TLS listener; TLS needs a stream (Tcp or UnixStream), and a {protocol} listener receives datagrams."
                 : unix && AllowedClient != null ? "-AllowedClient filters clients by address; the clients of a Unix listener have none (use the socket file's permissions instead)."
                 : (EnableBroadcast || MulticastGroup != null) && protocol != SocketProtocol.Udp ? "-EnableBroadcast and -MulticastGroup are for Udp listeners."
@@ -89,7 +89,7 @@ namespace PSSocket.Commands
                 case SocketProtocol.Udp:
                     return SocketSession.CreateDatagramListener(settings, Registry, new IPEndPoint(DatagramAddress(), Port));
                 default:
-                    return SocketSession.CreateUnixListener(settings, Registry, GetUnresolvedProviderPathFromPSPath(Path), Backlog);
+                    return SocketSession.CreateUnixListener(settings, Registry, GetUnresolvedProviderPathFromPSPath(Path), Backlog, MayRemoveStaleSocket);
             }
         }
 

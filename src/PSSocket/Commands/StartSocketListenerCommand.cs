@@ -20,9 +20,9 @@ namespace PSSocket.Commands
     /// Binds and listens on a TCP port (loopback unless an address is named) and returns the listener at once; with
     /// -Echo, -Greeting, -Broadcast or -ScriptBlock it also serves clients in the background, reporting through a job.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet)]
+    [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
-    [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { EchoSet, GreetingSet, BroadcastSet, ScriptBlockSet })]
+    [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { RelaySet, GreetingSet, ScriptBlockSet })]
     public sealed partial class StartSocketListenerCommand : SessionSettingsCmdlet
     {
         public const int DefaultBacklog = 4096;
@@ -30,9 +30,9 @@ namespace PSSocket.Commands
 
         // A plain listener (accept with Wait-SocketConnection), or a background server in one of four modes.
         private const string ListenSet = "Listen";
-        private const string EchoSet = "Echo";
+        /// <summary>Echo or Broadcast: the two modes that differ only by their switch share one set.</summary>
+        private const string RelaySet = "EchoOrBroadcast";
         private const string GreetingSet = "Greeting";
-        private const string BroadcastSet = "Broadcast";
         private const string ScriptBlockSet = "ScriptBlock";
 
         /// <summary>The port to listen on; 0 (the default) lets the system pick a free one, shown on the session.</summary>
@@ -83,7 +83,7 @@ namespace PSSocket.Commands
         public TlsProtocol[]? TlsProtocol { get; set; }
 
         /// <summary>Echo mode: a background server that sends every connection's bytes back until the client closes.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         public SwitchParameter Echo { get; set; }
 
         /// <summary>Greeting mode: text (in the listener's encoding) or bytes sent to each client on accept, before the connection is closed.</summary>
@@ -97,11 +97,11 @@ namespace PSSocket.Commands
         public SwitchParameter KeepOpen { get; set; }
 
         /// <summary>Broadcast mode: a chat broker relaying each client's lines to every other client.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = BroadcastSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         public SwitchParameter Broadcast { get; set; }
 
         /// <summary>Broadcast mode: a client that sends this word alone on a line gets a farewell and is disconnected.</summary>
-        [Parameter(ParameterSetName = BroadcastSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         [ValidateNotNullOrEmpty]
         public string QuitWord { get; set; } = BroadcastHandler.DefaultQuitWord;
 
@@ -128,38 +128,58 @@ namespace PSSocket.Commands
         public int HandlerTimeout { get; set; } = -1;
 
         /// <summary>Server modes: connections beyond this many open ones are refused (accepted and closed at once, and counted).</summary>
-        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
-        [Parameter(ParameterSetName = BroadcastSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
         [ValidateRange(1, int.MaxValue)]
         public int MaxConnections { get; set; }
 
         /// <summary>Server modes: only clients from these addresses or CIDR subnets are served; others are refused and counted.</summary>
-        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
-        [Parameter(ParameterSetName = BroadcastSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
         [ValidateNotNullOrEmpty]
         public string[]? AllowedClient { get; set; }
 
         /// <summary>Server modes: write the server's job instead of the listener.</summary>
-        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
-        [Parameter(ParameterSetName = BroadcastSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
         public SwitchParameter AsJob { get; set; }
 
         /// <summary>Server modes: the job's name; default: the mode, "Server" and the listener's Id, as in EchoServer3.</summary>
-        [Parameter(ParameterSetName = EchoSet)]
+        [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
-        [Parameter(ParameterSetName = BroadcastSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
         [ValidateNotNullOrEmpty]
         public string? JobName { get; set; }
 
+        /// <summary>The server mode asked for, by its parameter's name; null for a plain listener.</summary>
+        private string? ModeName => ParameterSetName == ListenSet ? null
+            : ParameterSetName == RelaySet ? (Echo ? nameof(Echo) : nameof(Broadcast))
+            : ParameterSetName;
+
+        /// <summary>-Echo or -Broadcast, not both; -QuitWord only with -Broadcast; the server options only with a mode.</summary>
+        private void CheckRelayMode()
+        {
+            if (ParameterSetName != RelaySet)
+            {
+                return;
+            }
+
+            string? conflict = Echo && Broadcast ? "-Echo and -Broadcast are two server modes: give one."
+                : !Echo && !Broadcast ? "-MaxConnections, -AllowedClient, -AsJob and -JobName go with a server mode: add -Echo, -Broadcast, -Greeting or -ScriptBlock."
+                : Echo && IsBound(nameof(QuitWord)) ? "-QuitWord goes with -Broadcast, not -Echo."
+                : null;
+            if (conflict != null)
+            {
+                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, null));
+            }
+        }
+
         protected override void EndProcessing()
         {
+            CheckRelayMode();
             IPAddress address = LocalAddress ?? (AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
             var settings = new SocketSettings { Family = AddressFamily };
             ApplyBoundSettings(settings);
@@ -176,6 +196,17 @@ namespace PSSocket.Commands
             if (TryRun(() => listener = CreateKindListener(settings, address)))
             {
                 listener!.ServerTls = tls;
+                if (IsVerbose)
+                {
+                    string what = listener.IsDatagram ? "bound, receiving datagrams" : $"bound and listening (backlog {Backlog})";
+                    WriteVerbose($"Session {listener.Id}: {listener.Protocol}{(tls != null ? "+TLS" : string.Empty)} listener on {EndPoints.Format(listener.LocalEndPoint)}, {what}.");
+                }
+
+                if (IsDebug)
+                {
+                    WriteDebug($"Session {listener.Id}: NoDelay {listener.NoDelay}, receive/send timeouts {listener.ReceiveTimeout}/{listener.SendTimeout} ms, encoding {listener.Encoding.WebName}.");
+                }
+
                 if (serverMode != null)
                 {
                     StartServer(listener, serverMode, serverOptions!);
@@ -217,11 +248,11 @@ namespace PSSocket.Commands
         {
             switch (ParameterSetName)
             {
-                case EchoSet:
+                case RelaySet when Echo:
                     return new EchoHandler();
                 case GreetingSet:
                     return new GreetingHandler(EncodeGreeting(settings), KeepOpen);
-                case BroadcastSet:
+                case RelaySet:
                     return new BroadcastHandler(QuitWord);
                 case ScriptBlockSet:
                     return new ScriptHandler(
@@ -344,7 +375,11 @@ namespace PSSocket.Commands
             job.MarkRunning();
             PSObject wrapped = PSObject.AsPSObject(listener);
             wrapped.Properties.Add(new PSNoteProperty("Job", job));
-            WriteVerbose($"Session {listener.Id}: the {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} runs as job {job.Id} ({job.Name}).");
+            if (IsVerbose)
+            {
+                WriteVerbose($"Session {listener.Id}: the {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} runs as job {job.Id} ({job.Name}).");
+            }
+
             WriteObject(AsJob ? job : (object)wrapped);
         }
 

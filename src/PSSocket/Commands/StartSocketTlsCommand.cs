@@ -20,6 +20,7 @@ namespace PSSocket.Commands
         private const string ServerPathSet = "ServerCertificatePath";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
 
         /// <summary>Client side: the name sent as SNI and checked against the certificate; default: the host name the session connected to.</summary>
@@ -100,7 +101,12 @@ namespace PSSocket.Commands
                 return;
             }
 
-            WriteVerbose($"Session {session.Id} now speaks {session.Tls}.");
+            if (IsVerbose)
+            {
+                TlsInfo tls = session.Tls!;
+                WriteVerbose($"Session {session.Id}: TLS {tls.Protocol}, cipher {tls.CipherSuite}, peer certificate {tls.Subject ?? "none"}{(tls.CertificateError != null ? $" ({tls.CertificateError}, accepted by -SkipCertificateCheck)" : string.Empty)}.");
+            }
+
             if (PassThru)
             {
                 WriteObject(session);

@@ -17,13 +17,10 @@ namespace PSSocket.Commands
     /// with the certificate's facts, optionally a probe (-Send, -Expect). The checks run on background tasks; the
     /// results are written here, on the pipeline thread, in the order the targets and ports were given.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "SocketPort", DefaultParameterSetName = DetailSet)]
-    [OutputType(typeof(PortCheckResult), ParameterSetName = new[] { DetailSet })]
-    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    [Cmdlet(VerbsDiagnostic.Test, "SocketPort")]
+    [OutputType(typeof(PortCheckResult), typeof(bool))]
     public sealed class TestSocketPortCommand : SocketCmdlet
     {
-        private const string DetailSet = "Detail";
-        private const string QuietSet = "Quiet";
 
         /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
         private const int Window = 8192;
@@ -87,7 +84,7 @@ namespace PSSocket.Commands
         public string? Expect { get; set; }
 
         /// <summary>Writes one Boolean per computer name: true when every port checked on it is Open.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = QuietSet)]
+        [Parameter]
         public SwitchParameter Quiet { get; set; }
 
         protected override void BeginProcessing()
@@ -130,7 +127,18 @@ namespace PSSocket.Commands
             WriteFinished(waitForAll: false);
         }
 
-        protected override void EndProcessing() => WriteFinished(waitForAll: true);
+        private int _checked;
+        private int _open;
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        protected override void EndProcessing()
+        {
+            WriteFinished(waitForAll: true);
+            if (IsVerbose)
+            {
+                WriteVerbose($"Test-SocketPort: {_checked} check{(_checked == 1 ? string.Empty : "s")} in {_clock.Elapsed.TotalMilliseconds:0} ms: {_open} open, {_checked - _open} not.");
+            }
+        }
 
         private static Regex Pattern(string expect)
         {
@@ -172,6 +180,13 @@ namespace PSSocket.Commands
 
                 _running.Dequeue();
                 PortCheckResult result = check.Result;
+                _checked++;
+                _open += result.Success ? 1 : 0;
+                if (IsVerbose)
+                {
+                    WriteVerbose($"{result.ComputerName}:{result.Port} ({result.RemoteAddress ?? "no address"}): {result.Status}{(result.LatencyMs is double ms ? $" in {ms:0.0} ms" : string.Empty)}{(result.TlsProtocol != null ? $", {result.TlsProtocol} {result.TlsCipherSuite}" : string.Empty)}.");
+                }
+
                 if (!Quiet)
                 {
                     WriteObject(result);

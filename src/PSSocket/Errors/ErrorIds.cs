@@ -66,5 +66,14 @@ namespace PSSocket.Errors
         public const string ServerFailed = "ServerFailed";
         public const string InvalidClientAddress = "InvalidClientAddress";
         public const string ListenerInUse = "ListenerInUse";
+
+        /// <summary>Wait-SocketConnection -Active, -Accepted or -Served on a listener that runs no background server.</summary>
+        public const string NoServer = "NoServer";
+
+        /// <summary>The background server stopped (or its listener closed) before the counts waited for were reached.</summary>
+        public const string ServerStopped = "ServerStopped";
+
+        /// <summary>The server's counts did not reach what Wait-SocketConnection waited for within its timeout.</summary>
+        public const string ServerWaitTimedOut = "ServerWaitTimedOut";
     }
 }

@@ -25,10 +25,11 @@ namespace PSSocket.Sessions
             Deadline deadline,
             CancellationToken cancellationToken,
             object target,
-            Action<Socket>? discard = null)
+            Action<Socket>? discard = null,
+            ConnectTrace? trace = null)
         {
             return TaskWaiter.Result(
-                ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null, discard),
+                ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null, discard, trace),
                 cancellationToken,
                 discard ?? (socket => socket.Dispose()));
         }
@@ -47,10 +48,11 @@ namespace PSSocket.Sessions
             CancellationToken cancellationToken,
             object target,
             Action<IPAddress>? attempting,
-            Action<Socket>? discard = null)
+            Action<Socket>? discard = null,
+            ConnectTrace? trace = null)
         {
             (Socket? socket, SocketSessionException? failure) = await TryConnectAsync(
-                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting, discard).ConfigureAwait(false);
+                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting, discard, trace).ConfigureAwait(false);
             return socket ?? throw failure!;
         }
 
@@ -70,7 +72,8 @@ namespace PSSocket.Sessions
             CancellationToken cancellationToken,
             object target,
             Action<IPAddress>? attempting,
-            Action<Socket>? discard = null)
+            Action<Socket>? discard = null,
+            ConnectTrace? trace = null)
         {
             discard ??= socket => socket.Dispose();
             IPAddress[] candidates = addresses.Where(a => allows(a.AddressFamily)).ToArray();
@@ -91,7 +94,9 @@ namespace PSSocket.Sessions
                 }
 
                 attempting?.Invoke(address);
+                trace?.Starting();
                 (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(address, port, makeSocket, deadline, cancellationToken, target, discard).ConfigureAwait(false);
+                trace?.Finished(address, failure?.ErrorId ?? "connected");
                 if (socket != null)
                 {
                     return (socket, null);

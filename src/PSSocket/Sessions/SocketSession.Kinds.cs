@@ -61,13 +61,17 @@ namespace PSSocket.Sessions
             }
         }
 
-        /// <summary>A Unix listener: a stream socket listening on <paramref name="path"/>, or a datagram socket bound to it.</summary>
-        public static SocketSession CreateUnixListener(SocketSettings settings, SessionRegistry? registry, string path, int backlog)
+        /// <summary>
+        /// A Unix listener: a stream socket listening on <paramref name="path"/>, or a datagram socket bound to it.
+        /// <paramref name="mayRemoveStale"/>, when given, is asked before a stale socket file there is removed.
+        /// </summary>
+        public static SocketSession CreateUnixListener(
+            SocketSettings settings, SessionRegistry? registry, string path, int backlog, Func<string, bool>? mayRemoveStale = null)
         {
             var session = new SocketSession(SocketRole.Listener, settings, registry);
             try
             {
-                session.BindPath(path);
+                session.BindPath(path, mayRemoveStale);
                 if (!session.IsDatagram)
                 {
                     session.Listen(backlog, path);
@@ -83,8 +87,9 @@ namespace PSSocket.Sessions
         }
 
         /// <summary>A Unix client, bound to <paramref name="localPath"/> when given (a datagram client needs a path to be answered at).</summary>
-        public static SocketSession CreateUnixClient(SocketSettings settings, SessionRegistry? registry, string? localPath) =>
-            CreateClient(settings, registry, localPath == null ? null : new Action<SocketSession>(s => s.BindPath(localPath)));
+        public static SocketSession CreateUnixClient(
+            SocketSettings settings, SessionRegistry? registry, string? localPath, Func<string, bool>? mayRemoveStale = null) =>
+            CreateClient(settings, registry, localPath == null ? null : new Action<SocketSession>(s => s.BindPath(localPath, mayRemoveStale)));
 
         /// <summary>Connects a Unix session to the socket at <paramref name="path"/>.</summary>
         public void ConnectPath(string path, int timeout, CancellationToken cancellationToken)
@@ -328,10 +333,10 @@ namespace PSSocket.Sessions
             return socket;
         }
 
-        private void BindPath(string path)
+        private void BindPath(string path, Func<string, bool>? mayRemoveStale)
         {
             EndPoint endPoint = UnixEndPoints.Create(path, this);
-            UnixEndPoints.ClearStaleSocket(path, endPoint, Protocol, this);
+            UnixEndPoints.ClearStaleSocket(path, endPoint, Protocol, this, mayRemoveStale);
             Socket socket = NewUnixSocket();
             try
             {

@@ -216,13 +216,22 @@ namespace PSSocket.Sessions
             Connect(host, port, timeout, null, cancellationToken);
 
         /// <summary>Connects, then with <paramref name="tls"/> does the TLS handshake within the same timeout; a failed handshake closes the connection.</summary>
-        public void Connect(string host, int port, int timeout, TlsClientOptions? tls, CancellationToken cancellationToken)
+        public void Connect(string host, int port, int timeout, TlsClientOptions? tls, CancellationToken cancellationToken) =>
+            Connect(host, port, timeout, tls, cancellationToken, null);
+
+        /// <param name="trace">When given, records the addresses resolved and each one tried (for -Verbose).</param>
+        internal void Connect(string host, int port, int timeout, TlsClientOptions? tls, CancellationToken cancellationToken, ConnectTrace? trace)
         {
             EnsureConnectable();
             EnsureIPProtocol();
             Deadline deadline = Deadline.After(timeout);
             IPAddress[] addresses = HostResolver.Resolve(host, deadline, cancellationToken);
-            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this, DiscardAttempt);
+            if (trace != null)
+            {
+                trace.Resolved = addresses;
+            }
+
+            Socket socket = Connector.Connect(addresses, port, host, MakeSocketFor, AllowsFamily, deadline, cancellationToken, this, DiscardAttempt, trace);
             TlsHandshakeResult? secured = null;
             if (tls != null)
             {

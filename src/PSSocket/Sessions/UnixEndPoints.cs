@@ -123,9 +123,10 @@ namespace PSSocket.Sessions
 
         /// <summary>
         /// Before binding: a socket file that nobody accepts on any more (its listener died without removing it)
-        /// is removed; a live socket is AddressInUse; a file or folder that is not a socket is NotASocket and stays.
+        /// is removed, unless <paramref name="mayRemove"/> says no (-WhatIf, or a declined -Confirm), which leaves it
+        /// and is AddressInUse; a live socket is AddressInUse; a file or folder that is not a socket is NotASocket and stays.
         /// </summary>
-        public static void ClearStaleSocket(string path, EndPoint endPoint, SocketProtocol protocol, object? target)
+        public static void ClearStaleSocket(string path, EndPoint endPoint, SocketProtocol protocol, object? target, Func<string, bool>? mayRemove = null)
         {
             UnixPathKind kind = Probe(path);
             if (kind == UnixPathKind.Missing)
@@ -142,6 +143,12 @@ namespace PSSocket.Sessions
             SocketError answer = ProbeConnect(endPoint, protocol);
             if (answer == SocketError.ConnectionRefused && kind == UnixPathKind.Socket)
             {
+                if (mayRemove != null && !mayRemove(path))
+                {
+                    throw new SocketSessionException(
+                        ErrorIds.AddressInUse, $"Cannot bind to {path}: the stale socket file there was not removed.", target);
+                }
+
                 try
                 {
                     // Only the socket file that refused: not a file or socket that took its place meanwhile.

@@ -1,16 +1,36 @@
 using System;
+using System.Globalization;
 using System.Text;
 using PSSocket.Errors;
 
 namespace PSSocket.Text
 {
-    /// <summary>Maps the encoding names PowerShell users know (utf8, ascii, unicode, ...) to encodings without a BOM.</summary>
+    /// <summary>
+    /// Maps the encoding names of pwsh 7's -Encoding (utf8, utf8BOM, utf8NoBOM, ascii, ansi, oem, unicode, ...) to
+    /// encodings. Sends never write a byte order mark: utf8BOM is UTF-8 whose preamble is the BOM, as pwsh's is.
+    /// </summary>
     public static class EncodingResolver
     {
         public static readonly string[] KnownNames =
         {
-            "utf8", "utf8NoBOM", "ascii", "unicode", "bigendianunicode", "utf32", "bigendianutf32", "latin1",
+            "utf8", "utf8BOM", "utf8NoBOM", "ascii", "ansi", "oem", "unicode", "bigendianunicode", "utf32", "bigendianutf32", "latin1",
         };
+
+        /// <summary>
+        /// The culture's ANSI or OEM code page, as pwsh names them; where the runtime has no code page encodings
+        /// (a host that did not register them), the default encoding (UTF-8 on .NET Core).
+        /// </summary>
+        private static Encoding CodePage(int codePage)
+        {
+            try
+            {
+                return Encoding.GetEncoding(codePage);
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException)
+            {
+                return Encoding.Default;
+            }
+        }
 
         public static Encoding Resolve(string name)
         {
@@ -20,6 +40,12 @@ namespace PSSocket.Text
                 case "utf8nobom":
                 case "default":
                     return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+                case "utf8bom":
+                    return new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+                case "ansi":
+                    return CodePage(CultureInfo.CurrentCulture.TextInfo.ANSICodePage);
+                case "oem":
+                    return CodePage(CultureInfo.CurrentCulture.TextInfo.OEMCodePage);
                 case "ascii":
                     return new ASCIIEncoding();
                 case "unicode":

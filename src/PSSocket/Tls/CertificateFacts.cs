@@ -13,6 +13,7 @@ namespace PSSocket.Tls
 
         public static void CopyTo(X509Certificate2 certificate, TlsInfo info, DateTime now)
         {
+            info.Certificate = new X509Certificate2(certificate.RawData);
             info.Subject = certificate.Subject;
             info.Issuer = certificate.Issuer;
             info.SubjectAlternativeNames = SubjectAlternativeNames(certificate);

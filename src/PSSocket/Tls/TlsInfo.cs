@@ -1,4 +1,5 @@
 using System;
+using System.Security.Cryptography.X509Certificates;
 
 namespace PSSocket.Tls
 {
@@ -27,6 +28,9 @@ namespace PSSocket.Tls
         public string? Subject { get; set; }
 
         public string? Issuer { get; set; }
+
+        /// <summary>The peer's certificate itself (a copy), for what the facts here leave out; null when the peer sent none.</summary>
+        public X509Certificate2? Certificate { get; set; }
 
         /// <summary>The DNS names, IP addresses, e-mail addresses and URIs of the subject alternative name extension.</summary>
         public string[] SubjectAlternativeNames { get; set; } = new string[0];

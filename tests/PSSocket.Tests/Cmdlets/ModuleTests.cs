@@ -42,20 +42,6 @@ namespace PSSocket.Tests.Cmdlets
         }
 
         [Fact]
-        public void TheFormatFileLoadsAndGivesTheSessionATableView()
-        {
-            string path = System.IO.Path.Combine(PowerShellHarness.StagedModuleDirectory, "PSSocket.Format.ps1xml");
-            _ = new System.Management.Automation.Runspaces.FormatTable(new[] { path });
-            var view = System.Xml.Linq.XDocument.Load(path).Descendants("View").Single(v => v.Element("Name")!.Value == "PSSocket.Sessions.SocketSession");
-            Assert.Equal("PSSocket.Sessions.SocketSession", view.Element("ViewSelectedBy")!.Element("TypeName")!.Value);
-            Assert.Equal(
-                new[] { "Id", "Protocol", "State", "Local", "Remote", "Sent", "Received" },
-                view.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value));
-            string[] properties = view.Descendants("PropertyName").Select(p => p.Value).ToArray();
-            Assert.All(properties, p => Assert.NotNull(typeof(PSSocket.Sessions.SocketSession).GetProperty(p)));
-        }
-
-        [Fact]
         public void EveryCmdletDeclaresItsOutputType()
         {
             ScriptResult result = PS.Run("Get-Command -Module PSSocket | Where-Object { $_.OutputType.Count -eq 0 } | ForEach-Object Name").ThrowOnError();

@@ -224,7 +224,7 @@ $a | Receive-SocketData -ToEnd -Timeout 5000").ThrowOnError();
             var view = System.Xml.Linq.XDocument.Load(path).Descendants("View")
                 .Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == typeof(ServerStatistics).FullName);
             Assert.Equal(
-                new[] { "Mode", "State", "Local", "Accepted", "Active", "Refused", "Received", "Sent" },
+                new[] { "Mode", "State", "Accepted", "Active", "Refused", "Received", "Sent", "Local" },
                 view.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value));
             Assert.All(view.Descendants("PropertyName").Select(p => p.Value), p => Assert.NotNull(typeof(ServerStatistics).GetProperty(p)));
         }

@@ -121,13 +121,38 @@ namespace PSSocket.Tests.Streaming
             Assert.Equal(new byte[] { 9, 9 }, PS.Run("$client | Receive-SocketData -Count 2 -AsByteArray -Timeout 5000").Single<byte[]>());
         }
 
+        /// <summary>The OutFile parameter set has none of the pipeline output options, so the binder refuses them.</summary>
         [Fact]
         public void OutFileDoesNotCombineWithPipelineOutputOptions()
         {
             using Socket server = ConnectClientToRawServer();
-            Assert.Equal(new[] { "ConflictingParameters" }, PS.Run("$client | Receive-SocketData -ToEnd -OutFile x.bin -AsByteArray").ErrorIds);
-            Assert.Equal(new[] { "ConflictingParameters" }, PS.Run("$client | Receive-SocketData -Count 5 -OutFile x.bin -Stream").ErrorIds);
-            Assert.Equal(new[] { "ConflictingParameters" }, PS.Run("$client | Receive-SocketData -ToEnd -PassThru").ErrorIds);
+            Assert.Equal(new[] { "AmbiguousParameterSet" }, PS.Run("$client | Receive-SocketData -ToEnd -OutFile x.bin -AsByteArray").ErrorIds);
+            Assert.Equal(new[] { "AmbiguousParameterSet" }, PS.Run("$client | Receive-SocketData -Count 5 -OutFile x.bin -Stream").ErrorIds);
+            Assert.Equal(new[] { "AmbiguousParameterSet" }, PS.Run("$client | Receive-SocketData -Line -OutFile x.bin").ErrorIds);
+            Assert.Single(PS.Run("$client | Receive-SocketData -ToEnd -PassThru").ErrorIds);
+            Assert.False(System.IO.File.Exists("x.bin"));
+        }
+
+        [Fact]
+        public void OutFileAloneReceivesToTheEndAndPassThruWritesTheItemAsGetItemDoes()
+        {
+            using Socket server = ConnectClientToRawServer();
+            string target = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pssocket-outfile-{Guid.NewGuid():N}.bin");
+            try
+            {
+                server.Send(new byte[] { 1, 2, 3, 4, 5 });
+                server.Shutdown(SocketShutdown.Send);
+                PS.SetVariable("target", target);
+                ScriptResult result = PS.Run("$item = $client | Receive-SocketData -OutFile $target -PassThru -Timeout 5000; $item.Length; $item.PSProvider.Name; $item.FullName").ThrowOnError();
+                Assert.Equal(5L, result.Output[0].BaseObject);
+                Assert.Equal("FileSystem", result.Output[1].BaseObject.ToString());
+                Assert.Equal(target, result.Output[2].BaseObject);
+                Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, System.IO.File.ReadAllBytes(target));
+            }
+            finally
+            {
+                System.IO.File.Delete(target);
+            }
         }
 
         /// <summary>Reads 8 KiB every 10 ms, so a few MiB take seconds to send.</summary>

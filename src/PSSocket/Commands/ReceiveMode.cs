@@ -1,0 +1,30 @@
+namespace PSSocket.Commands
+{
+    /// <summary>The framing Receive-SocketData was asked for.</summary>
+    internal enum ReceiveMode
+    {
+        /// <summary>No framing: what arrives first (one datagram on a datagram session).</summary>
+        Available,
+        Count,
+        Line,
+        Delimiter,
+        ToEnd,
+
+        /// <summary>More than one framing was given.</summary>
+        Conflicting,
+    }
+
+    internal static class ReceiveModes
+    {
+        public static ReceiveMode Of(bool count, bool line, bool delimiter, bool toEnd)
+        {
+            int given = (count ? 1 : 0) + (line ? 1 : 0) + (delimiter ? 1 : 0) + (toEnd ? 1 : 0);
+            return given > 1 ? ReceiveMode.Conflicting
+                : count ? ReceiveMode.Count
+                : line ? ReceiveMode.Line
+                : delimiter ? ReceiveMode.Delimiter
+                : toEnd ? ReceiveMode.ToEnd
+                : ReceiveMode.Available;
+        }
+    }
+}
