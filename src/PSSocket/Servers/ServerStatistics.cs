@@ -15,6 +15,8 @@ namespace PSSocket.Servers
         private long _accepted;
         private long _refused;
         private int _queued;
+        private int _awaitingData;
+        private long _queueRefused;
         private int _state;
         private long _stoppedAtTicks;
 
@@ -61,6 +63,12 @@ namespace PSSocket.Servers
         /// <summary>Script-block mode: connections waiting for a free runspace (beyond -ThrottleLimit).</summary>
         public int Queued => Volatile.Read(ref _queued);
 
+        /// <summary>Script-block mode: connections that have sent nothing yet, so no handler has started for them.</summary>
+        public int AwaitingData => Volatile.Read(ref _awaitingData);
+
+        /// <summary>Script-block mode: connections closed unserved because -QueueLimit connections already waited for a handler.</summary>
+        public long QueueRefused => Interlocked.Read(ref _queueRefused);
+
         /// <summary>Bytes received from every connection, open and closed.</summary>
         public long BytesReceived => _connections.BytesReceived;
 
@@ -82,6 +90,10 @@ namespace PSSocket.Servers
         internal void CountRefused() => Interlocked.Increment(ref _refused);
 
         internal void AddQueued(int delta) => Interlocked.Add(ref _queued, delta);
+
+        internal void AddAwaitingData(int delta) => Interlocked.Add(ref _awaitingData, delta);
+
+        internal void CountQueueRefused() => Interlocked.Increment(ref _queueRefused);
 
         internal void MarkStopped(ServerState final)
         {

@@ -99,7 +99,7 @@ namespace PSSocket.Servers
             if (_listener.Server != null)
             {
                 throw new SocketSessionException(
-                    ErrorIds.ListenerInUse, $"Session {_listener.Id} already runs a {_listener.Server.Mode} server.", _listener);
+                    ErrorIds.ListenerInUse, $"Session {_listener.Id} already runs a server in {_listener.Server.Mode} mode.", _listener);
             }
 
             _handler.Start(this);
