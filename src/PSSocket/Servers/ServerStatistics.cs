@@ -12,6 +12,7 @@ namespace PSSocket.Servers
     public sealed class ServerStatistics
     {
         private readonly ConnectionTable _connections;
+        private readonly Func<int, CancellationToken, bool> _waitForStop;
         private long _accepted;
         private long _refused;
         private int _queued;
@@ -20,8 +21,10 @@ namespace PSSocket.Servers
         private int _state;
         private long _stoppedAtTicks;
 
-        internal ServerStatistics(ServerMode mode, EndPoint? localEndPoint, ServerOptions options, ConnectionTable connections)
+        internal ServerStatistics(
+            ServerMode mode, EndPoint? localEndPoint, ServerOptions options, ConnectionTable connections, Func<int, CancellationToken, bool> waitForStop)
         {
+            _waitForStop = waitForStop;
             Mode = mode;
             LocalEndPoint = localEndPoint;
             MaxConnections = options.MaxConnections;
@@ -84,6 +87,9 @@ namespace PSSocket.Servers
         public override string ToString() =>
             $"{Mode} server on {EndPoints.Format(LocalEndPoint)}, {State}: {Accepted} accepted, {Active} active, {Refused} refused, "
             + $"{BytesReceived} bytes received, {BytesSent} sent";
+
+        /// <summary>Waits until the server has stopped and its job shows how; false after <paramref name="timeout"/> ms.</summary>
+        internal bool WaitForStop(int timeout, CancellationToken cancellationToken) => _waitForStop(timeout, cancellationToken);
 
         internal void CountAccepted() => Interlocked.Increment(ref _accepted);
 

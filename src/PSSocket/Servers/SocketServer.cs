@@ -10,8 +10,9 @@ namespace PSSocket.Servers
 {
     /// <summary>
     /// Runs a listener in the background: one thread accepts, admits or refuses each connection, registers it and
-    /// hands it to the mode's <see cref="IConnectionHandler"/>. Closing the listener, by anyone, stops the server:
-    /// no more accepts, every connection closed, handlers stopped, all within <see cref="ServerOptions.StopTimeout"/>.
+    /// hands it to the mode's <see cref="IConnectionHandler"/>. Closing the listener, by anyone, stops the server
+    /// without waiting for it: no more accepts, every connection closed, handlers stopped or (after
+    /// <see cref="ServerOptions.StopTimeout"/>) abandoned, all in the background; <see cref="Finished"/> tells how it ended.
     /// Nothing here writes to a PowerShell stream and no exception leaves a thread of the server: every failure goes
     /// to the <see cref="Reporter"/>.
     /// </summary>
@@ -46,7 +47,7 @@ namespace PSSocket.Servers
             _handler = handler ?? throw new ArgumentNullException(nameof(handler));
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _where = EndPoints.Format(listener.LocalEndPoint);
-            Statistics = new ServerStatistics(handler.Mode, listener.LocalEndPoint, options, _connections);
+            Statistics = new ServerStatistics(handler.Mode, listener.LocalEndPoint, options, _connections, WaitForStop);
             _onConnectionClosed = OnConnectionClosed;
         }
 
@@ -140,6 +141,9 @@ namespace PSSocket.Servers
 
         /// <summary>Waits for the server to stop; false if it is still stopping after <paramref name="timeout"/> ms.</summary>
         public bool WaitForStop(int timeout) => _stopped.Wait(timeout);
+
+        /// <summary>As <see cref="WaitForStop(int)"/>; OperationCanceledException when <paramref name="cancellationToken"/> fires.</summary>
+        public bool WaitForStop(int timeout, CancellationToken cancellationToken) => _stopped.Wait(timeout, cancellationToken);
 
         /// <summary>
         /// Runs one connection's work on a thread of its own, for modes that block for the life of a connection. The
@@ -448,7 +452,6 @@ namespace PSSocket.Servers
             try
             {
                 RequestStop();
-                WaitIfAllowed();
             }
             catch (Exception)
             {
