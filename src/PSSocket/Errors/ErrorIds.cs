@@ -63,5 +63,8 @@ namespace PSSocket.Errors
         public const string ServerFailed = "ServerFailed";
         public const string InvalidClientAddress = "InvalidClientAddress";
         public const string ListenerInUse = "ListenerInUse";
+
+        // Test-SocketPort: matching -Expect against a reply took longer than -Timeout (a result's ErrorId)
+        public const string ExpectMatchTimedOut = "ExpectMatchTimedOut";
     }
 }
