@@ -71,6 +71,9 @@ namespace PSSocket.Servers
         /// <summary>True when the stop was asked for with <see cref="Stop"/> (Stop-Job), not by closing the listener.</summary>
         public bool StoppedByRequest => Volatile.Read(ref _stopByRequest) != 0;
 
+        /// <summary>Starts a connection's thread; tests replace it to make a start fail (out of memory or threads).</summary>
+        internal Action<Thread> StartThread { get; set; } = thread => thread.Start();
+
         /// <summary>Raised once, after the server has stopped (on the server's accept thread).</summary>
         public event Action<SocketServer>? Finished;
 
@@ -159,7 +162,7 @@ namespace PSSocket.Servers
                     IsBackground = true,
                     Name = $"PSSocket {Mode} connection",
                 };
-                thread.Start();
+                StartThread(thread);
             }
             catch
             {
