@@ -54,7 +54,13 @@ namespace PSSocket.Servers
                 if (streams != null)
                 {
                     PSDataStreams s = powerShell.Streams;
-                    ForwardAndDrop(s.Error, item => streams.Record(item));
+                    ForwardAndDrop(s.Error, item =>
+                    {
+                        if (!ClosedByTheStop(item))
+                        {
+                            streams.Record(item);
+                        }
+                    });
                     ForwardAndDrop(s.Warning, item => streams.Record(item));
                     ForwardAndDrop(s.Verbose, item => streams.Record(item));
                     ForwardAndDrop(s.Debug, item => streams.Record(item));
@@ -142,6 +148,11 @@ namespace PSSocket.Servers
                     // A stream event must never throw into the pipeline that raised it.
                 }
             }
+
+            /// <summary>A handler's receive or send that failed because the stopping server closed its connection: not the handler's fault.</summary>
+            private bool ClosedByTheStop(ErrorRecord record) =>
+                Server.IsStopping && record.FullyQualifiedErrorId != null
+                && record.FullyQualifiedErrorId.StartsWith(ErrorIds.SessionClosed + ",", StringComparison.Ordinal);
 
             private void TimedOut(object? state)
             {

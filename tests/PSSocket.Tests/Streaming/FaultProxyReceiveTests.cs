@@ -107,7 +107,7 @@ namespace PSSocket.Tests.Streaming
             using (listener)
             using (var proxy = new FaultProxy(RawPeer.PortOf(listener), toClient: FaultRule.Stall(2)))
             {
-                ScriptResult result = PS.Run($"$s = Connect-Socket 127.0.0.1 {proxy.Port} -Timeout 5000; $s | Receive-SocketData -Line -Timeout 300; $s.BytesBuffered");
+                ScriptResult result = PS.Run($"$s = Connect-Socket 127.0.0.1 {proxy.Port} -Timeout 5000; $s | Receive-SocketData -Line -Timeout 2000; $s.BytesBuffered");
                 Assert.Equal(new[] { "ReceiveTimedOut" }, result.ErrorIds);
                 Assert.Equal(2, result.Output.Single().BaseObject);
             }
