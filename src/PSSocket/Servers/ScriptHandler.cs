@@ -122,9 +122,7 @@ namespace PSSocket.Servers
 
         public void Handle(SocketSession connection)
         {
-            Socket? socket = connection.Socket;
-            bool hasData = connection.Tls != null || (socket != null && socket.Available > 0);
-            if (hasData)
+            if (connection.Tls != null || HasData(connection))
             {
                 Ready(connection);
                 return;
@@ -160,6 +158,20 @@ namespace PSSocket.Servers
             else
             {
                 connection.Close();
+            }
+        }
+
+        /// <summary>Whether bytes (or the end) wait to be read; a connection already gone counts, so its handler sees it end.</summary>
+        private static bool HasData(SocketSession connection)
+        {
+            try
+            {
+                Socket? socket = connection.Socket;
+                return socket == null || socket.Available > 0;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                return true;
             }
         }
 

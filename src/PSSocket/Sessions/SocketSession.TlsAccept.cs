@@ -131,10 +131,22 @@ namespace PSSocket.Sessions
             {
                 TaskWaiter.Forget(accepted.Handshake);
                 accepted.Handshake.ContinueWith(
-                    t => accepted.Session.Close(),
+                    t => CloseQuietly(accepted.Session),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
+            }
+        }
+
+        private static void CloseQuietly(SocketSession session)
+        {
+            try
+            {
+                session.Close();
+            }
+            catch (Exception)
+            {
+                // A continuation of ours: nothing may escape it, and the listener is closing anyway.
             }
         }
 
