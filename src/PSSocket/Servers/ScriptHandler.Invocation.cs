@@ -39,6 +39,7 @@ namespace PSSocket.Servers
 
             public void Begin()
             {
+                _owner.BeforeInvoke?.Invoke();
                 PowerShell powerShell = PowerShell.Create();
                 _powerShell = powerShell;
                 powerShell.RunspacePool = _owner._pool;

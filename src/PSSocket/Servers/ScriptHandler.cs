@@ -88,6 +88,20 @@ namespace PSSocket.Servers
 
         public ServerMode Mode => ServerMode.ScriptBlock;
 
+        /// <summary>Runs as a handler starts (its slot taken, no pipeline yet): tests stop the server at that moment.</summary>
+        internal Action? BeforeInvoke { get; set; }
+
+        internal bool IsStopping
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _stopping;
+                }
+            }
+        }
+
         /// <summary>Handler timeout timers not yet disposed: 0 once every handler has ended.</summary>
         internal int ArmedTimers => Volatile.Read(ref _armedTimers);
 
