@@ -6,13 +6,15 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace PSSocket.Bench
 {
     /// <summary>
     /// A burst of 100,000 64-byte UDP datagrams sent over loopback as fast as one raw .NET socket can send them,
     /// and how many a receiver loses: a raw .NET receive loop and a PSSocket session read through the pipeline,
-    /// each with the OS default receive buffer and with the module's default (4 MiB asked for).
+    /// each with the OS default receive buffer and with the module's default (4 MiB asked for); and the first burst
+    /// into a freshly started pwsh reading with -Stream | ForEach-Object (cold: nothing compiled yet).
     /// </summary>
     internal sealed class DatagramBurstScenario : IScenario
     {
@@ -27,6 +29,11 @@ namespace PSSocket.Bench
 
         public void Run(Report report)
         {
+            if (Environment.GetEnvironmentVariable("PSSOCKET_BENCH_COLD_ONLY") == "1")
+            {
+                Measure(report, "PSSocket in a fresh pwsh (cold), module default", ColdBurst);
+                return;
+            }
 
             int osDefault = OsDefaultReceiveBuffer();
             Measure(report, "raw .NET receive loop, OS default buffer", () => RawBurst(null));
@@ -39,6 +46,52 @@ namespace PSSocket.Bench
             Measure(report, "PSSocket session, module default", () => SessionBurst(host, string.Empty));
             Measure(report, "raw .NET, module default buffer, reader 1 s late", () => RawBurst(4 * 1024 * 1024, lateMs: 1000));
             Measure(report, "PSSocket session, module default, script busy 1 s", () => SessionBurst(host, string.Empty, busyMs: 1000));
+            Measure(report, "PSSocket in a fresh pwsh (cold), module default", ColdBurst);
+        }
+
+        /// <summary>
+        /// A pwsh started for this burst imports the module, opens the socket, says its port and starts reading; the
+        /// burst goes out as soon as the port is known, so it meets a host that has compiled nothing yet.
+        /// </summary>
+        private static Burst ColdBurst()
+        {
+            string script = $"Import-Module '{BenchHost.ManifestPath}'; $s = Start-SocketListener -Protocol Udp; "
+                + "[Console]::Out.WriteLine($s.LocalEndPoint.Port); [Console]::Out.Flush(); $n = 0; "
+                + "$s | Receive-SocketData -Stream -Timeout 1500 | ForEach-Object { $n++ }; "
+                + "[Console]::Out.WriteLine(\"$n $($s.Socket.ReceiveBufferSize)\")";
+            var info = new ProcessStartInfo("dotnet", new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", script })
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+                WorkingDirectory = BenchHost.RepoRoot,
+            };
+            using Process pwsh = Process.Start(info)!;
+            try
+            {
+                Task<string?> portLine = pwsh.StandardOutput.ReadLineAsync();
+                if (!portLine.Wait(60_000) || !int.TryParse(portLine.Result, out int port))
+                {
+                    throw new InvalidOperationException("The fresh pwsh did not report its port: " + portLine.Result);
+                }
+
+                double sendRate = Send(new IPEndPoint(IPAddress.Loopback, port));
+                Task<string?> countLine = pwsh.StandardOutput.ReadLineAsync();
+                if (!countLine.Wait(60_000) || countLine.Result == null)
+                {
+                    throw new InvalidOperationException("The fresh pwsh did not report its count.");
+                }
+
+                string[] parts = countLine.Result.Split(' ');
+                return new Burst(int.Parse(parts[0]), int.Parse(parts[1]), sendRate, double.NaN);
+            }
+            finally
+            {
+                if (!pwsh.WaitForExit(10_000))
+                {
+                    pwsh.Kill(entireProcessTree: true);
+                    pwsh.WaitForExit(5000);
+                }
+            }
         }
 
         private static void Measure(Report report, string what, Func<Burst> run)

@@ -8,6 +8,9 @@ namespace PSSocket.Commands
     [OutputType(typeof(SocketSession))]
     public sealed class CloseSocketCommand : SocketCmdlet
     {
+        /// <summary>How long closing a listener waits for its background server to stop before leaving it to stop in the background.</summary>
+        public const int ServerStopWait = 1000;
+
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [Alias("Listener", "InputObject")]
         [ArgumentCompleter(typeof(SessionCompleter))]
@@ -42,17 +45,43 @@ namespace PSSocket.Commands
                 WriteVerbose(SendOnly
                     ? $"Shut down the send side of {described} (half-close); it can still receive."
                     : $"Closed {described}: sent {session.BytesSent} and received {session.BytesReceived} bytes.");
-                if (!SendOnly && session.Server != null)
-                {
-                    // Closing the listener stopped its background server (and waited for it): say what it did.
-                    WriteVerbose($"Session {session.Id}: {session.Server}.");
-                }
+            }
+
+            if (done && !SendOnly && session.Server != null)
+            {
+                WaitForServer(session);
             }
 
             if (done && PassThru)
             {
                 WriteObject(session);
             }
+        }
+
+        /// <summary>
+        /// Closing the listener stops its background server; a brief wait (Ctrl+C ends it) usually sees it stopped.
+        /// Handlers that take longer stop in the background, and the job records how the server ended.
+        /// </summary>
+        private void WaitForServer(SocketSession listener)
+        {
+            bool stopped;
+            try
+            {
+                stopped = listener.Server!.WaitForStop(ServerStopWait, StopToken);
+            }
+            catch (System.OperationCanceledException)
+            {
+                return;
+            }
+
+            if (!IsVerbose)
+            {
+                return;
+            }
+
+            WriteVerbose(stopped
+                ? $"Session {listener.Id}: {listener.Server}."
+                : $"Session {listener.Id}: the {listener.Server!.Mode} server is still stopping its handlers; it goes on in the background, and its job records how it ends.");
         }
     }
 }

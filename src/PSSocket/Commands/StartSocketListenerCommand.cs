@@ -127,6 +127,11 @@ namespace PSSocket.Commands
         [ValidateRange(-1, int.MaxValue)]
         public int HandlerTimeout { get; set; } = -1;
 
+        /// <summary>Script-block mode: connections that have sent data and may wait for a free handler; more are closed unserved (QueueRefused).</summary>
+        [Parameter(ParameterSetName = ScriptBlockSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int QueueLimit { get; set; } = ScriptHandler.DefaultQueueLimit;
+
         /// <summary>Server modes: connections beyond this many open ones are refused (accepted and closed at once, and counted).</summary>
         [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
@@ -256,7 +261,7 @@ namespace PSSocket.Commands
                     return new BroadcastHandler(QuitWord);
                 case ScriptBlockSet:
                     return new ScriptHandler(
-                        ScriptBlock!.ToString(), ArgumentList, HandlerVariables(), HandlerModulePath(), ThrottleLimit, HandlerTimeout);
+                        ScriptBlock!.ToString(), ArgumentList, HandlerVariables(), HandlerModulePath(), ThrottleLimit, HandlerTimeout, QueueLimit);
                 default:
                     return null;
             }

@@ -101,7 +101,7 @@ namespace PSSocket.Commands
 
                 if (Expect != null)
                 {
-                    options.Expect = Pattern(Expect);
+                    options.Expect = Pattern(Expect, Timeout);
                 }
             }
             catch (SocketSessionException e)
@@ -140,11 +140,13 @@ namespace PSSocket.Commands
             }
         }
 
-        private static Regex Pattern(string expect)
+        /// <summary>The -Expect pattern; one match may take at most <paramref name="timeout"/> ms (-1: no limit), so a pattern that backtracks without end is stopped.</summary>
+        private static Regex Pattern(string expect, int timeout)
         {
             try
             {
-                return new Regex(expect, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+                TimeSpan matchTimeout = timeout < 0 ? Regex.InfiniteMatchTimeout : TimeSpan.FromMilliseconds(Math.Max(1, timeout));
+                return new Regex(expect, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeout);
             }
             catch (ArgumentException e)
             {

@@ -50,7 +50,7 @@ namespace PSSocket.Commands
                 // A background server accepts on this listener; a second acceptor would steal its connections.
                 WriteError(ErrorRecordFactory.From(new SocketSessionException(
                     ErrorIds.ListenerInUse,
-                    $"Session {listener.Id} runs a {listener.Server.Mode} server, which accepts its connections; find them with Get-Socket -Role Accepted, or wait for its counts with -Active, -Accepted or -Served.",
+                    $"Session {listener.Id} runs a server in {listener.Server.Mode} mode, which accepts its connections; find them with Get-Socket -Role Accepted, or wait for its counts with -Active, -Accepted or -Served.",
                     listener)));
                 return;
             }

@@ -75,5 +75,8 @@ namespace PSSocket.Errors
 
         /// <summary>The server's counts did not reach what Wait-SocketConnection waited for within its timeout.</summary>
         public const string ServerWaitTimedOut = "ServerWaitTimedOut";
+
+        // Test-SocketPort: matching -Expect against a reply took longer than -Timeout (a result's ErrorId)
+        public const string ExpectMatchTimedOut = "ExpectMatchTimedOut";
     }
 }

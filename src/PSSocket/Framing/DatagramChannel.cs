@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Sessions;
@@ -34,7 +35,7 @@ namespace PSSocket.Framing
     /// Nothing is taken off the queue until a receive call returns it, so a timeout or Ctrl+C loses nothing.
     /// A blocking receive on a dedicated thread wakes as soon as the kernel has a datagram; asynchronous receives
     /// wait for a thread-pool thread, and under load those waits let bursts overflow the kernel buffer. The thread
-    /// makes no object per datagram: payloads are packed into pooled 1 MiB chunks, entries are structs, and a
+    /// makes no object per datagram: payloads are packed into pooled 80 KiB chunks, entries are structs, and a
     /// sender's end point is shared by its datagrams, so garbage collections stay short.
     /// </summary>
     internal sealed class DatagramChannel : IDisposable
@@ -51,11 +52,23 @@ namespace PSSocket.Framing
         /// <summary>What a queued datagram is charged beyond its payload: its queue entry.</summary>
         private const int Overhead = 64;
 
-        private const int ChunkSize = 1024 * 1024;
-        private const int SpareChunks = 2;
+        /// <summary>
+        /// Below the large object heap's 85,000 bytes: a burst allocates chunks in the young generation. Chunks of
+        /// 1 MiB went to the large object heap, whose allocations start full (gen 2) collections; in a freshly
+        /// started pwsh those paused the receive thread long enough for the kernel buffer to overflow.
+        /// </summary>
+        private const int ChunkSize = 80 * 1024;
+        private const int SpareChunks = 16;
 
         /// <summary>Room for a burst of 100,000 small datagrams whatever the socket buffer.</summary>
         private const long MinimumQueueLimit = 32 * 1024 * 1024;
+
+        /// <summary>
+        /// The receive thread's methods are compiled fully optimized at once (MethodImplOptions.AggressiveOptimization,
+        /// which netstandard2.0 does not name): unoptimized first-tier code in a freshly started host is slow enough
+        /// to lose part of the first burst.
+        /// </summary>
+        private const MethodImplOptions HotPath = (MethodImplOptions)512;
 
         private static int _threads;
 
@@ -220,6 +233,7 @@ namespace PSSocket.Framing
             _available.Release();
         }
 
+        [MethodImpl(HotPath)]
         private void ReceiveLoop()
         {
             try
@@ -271,6 +285,7 @@ namespace PSSocket.Framing
         }
 
         /// <summary>Waits while the queue is full; false once the channel is closed.</summary>
+        [MethodImpl(HotPath)]
         private bool WaitForRoom()
         {
             lock (_gate)
@@ -318,6 +333,7 @@ namespace PSSocket.Framing
                 $"A datagram{(from == null ? string.Empty : " from " + EndPoints.Format(Sender(from)))} did not fit the {bufferSize}-byte receive buffer and the system cut it short; it was dropped.",
                 _owner);
 
+        [MethodImpl(HotPath)]
         private EndPoint? Sender(EndPoint? from)
         {
             if (from == null || ReferenceEquals(from, _template))
@@ -335,6 +351,7 @@ namespace PSSocket.Framing
             return EndPoints.Normalize(from);
         }
 
+        [MethodImpl(HotPath)]
         private void EnqueuePayload(byte[] buffer, int count, EndPoint? from)
         {
             lock (_gate)
@@ -344,9 +361,10 @@ namespace PSSocket.Framing
                     return;
                 }
 
-                if (_writeChunk == null || ChunkSize - _writeOffset < count)
+                if (_writeChunk == null || _writeChunk.Length - _writeOffset < count)
                 {
-                    _writeChunk = _spareChunks.Count > 0 ? _spareChunks.Pop() : new byte[ChunkSize];
+                    // A Unix datagram larger than a chunk gets an array of its own, which is never recycled.
+                    _writeChunk = count > ChunkSize ? new byte[count] : _spareChunks.Count > 0 ? _spareChunks.Pop() : new byte[ChunkSize];
                     _writeOffset = 0;
                 }
 
@@ -392,7 +410,7 @@ namespace PSSocket.Framing
         /// <summary>Called under the gate, for a chunk whose datagrams have all been read.</summary>
         private void Recycle(byte[]? chunk)
         {
-            if (chunk != null && !ReferenceEquals(chunk, _writeChunk) && _spareChunks.Count < SpareChunks)
+            if (chunk != null && chunk.Length == ChunkSize && !ReferenceEquals(chunk, _writeChunk) && _spareChunks.Count < SpareChunks)
             {
                 _spareChunks.Push(chunk);
             }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
@@ -230,10 +231,15 @@ namespace PSSocket.HealthChecks
 
                     received.Write(chunk, 0, n);
                     string text = Text(received);
-                    if (_options.Expect.IsMatch(text))
+                    if (Matches(result, text))
                     {
                         result.Response = Truncate(text);
                         return true;
+                    }
+
+                    if (result.ErrorId != null)
+                    {
+                        return false;
                     }
 
                     if (received.Length >= MaximumResponseBytes)
@@ -247,6 +253,26 @@ namespace PSSocket.HealthChecks
                 SocketException? socketError = Innermost<SocketException>(e);
                 string id = socketError == null ? ErrorIds.UnexpectedResponse : SocketErrorTranslator.ForTransfer(socketError, "probing", result.ComputerName).ErrorId;
                 Fail(result, PortStatus.UnexpectedResponse, id, $"The probe of {result.ComputerName} port {result.Port} failed: {e.Message}", e);
+                return false;
+            }
+        }
+
+        /// <summary>Whether the reply matches -Expect; a match that runs past its timeout fails the check with ExpectMatchTimedOut.</summary>
+        private bool Matches(PortCheckResult result, string text)
+        {
+            try
+            {
+                return _options.Expect!.IsMatch(text);
+            }
+            catch (RegexMatchTimeoutException e)
+            {
+                result.Response = Truncate(text);
+                Fail(
+                    result,
+                    PortStatus.UnexpectedResponse,
+                    ErrorIds.ExpectMatchTimedOut,
+                    $"Matching -Expect '{_options.Expect}' against the {text.Length}-character reply of {result.ComputerName} port {result.Port} took longer than {e.MatchTimeout.TotalMilliseconds:0} ms (-Timeout); use a pattern that does not backtrack so much.",
+                    e);
                 return false;
             }
         }

@@ -1,5 +1,9 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using PSSocket.Servers;
 using PSSocket.Sessions;
 
 namespace PSSocket.Hosting
@@ -22,7 +26,27 @@ namespace PSSocket.Hosting
             }
         }
 
-        public static void CloseCurrent() => Current.CloseAll();
+        /// <summary>Beyond a server's own stop timeout, how long closing a runspace waits for its servers to finish.</summary>
+        private const int ServerStopGrace = 2000;
+
+        public static void CloseCurrent() => CloseAndWaitForServers(Current);
+
+        /// <summary>
+        /// Closes every session; a listener's server stops in the background, and the runspace (or module) going
+        /// away waits for those, bounded, so nothing it started goes on running after it.
+        /// </summary>
+        private static void CloseAndWaitForServers(SessionRegistry registry)
+        {
+            List<ServerStatistics> servers = registry.Snapshot()
+                .Where(s => s.Role == SocketRole.Listener && s.Server != null)
+                .Select(s => s.Server!)
+                .ToList();
+            registry.CloseAll();
+            foreach (ServerStatistics server in servers)
+            {
+                server.WaitForStop(ServerOptions.DefaultStopTimeout + ServerStopGrace, CancellationToken.None);
+            }
+        }
 
         private static SessionRegistry Track(Runspace runspace)
         {
@@ -32,7 +56,7 @@ namespace PSSocket.Hosting
                 RunspaceState state = e.RunspaceStateInfo.State;
                 if (state == RunspaceState.Closing || state == RunspaceState.Closed || state == RunspaceState.Broken)
                 {
-                    registry.CloseAll();
+                    CloseAndWaitForServers(registry);
                 }
             };
             return registry;

@@ -50,7 +50,27 @@ namespace PSSocket.Servers
                 _members.Add(member);
             }
 
-            _server!.RunOnThread(() => Read(member), connection);
+            try
+            {
+                _server!.RunOnThread(() => Read(member), connection);
+            }
+            catch
+            {
+                Leave(member); // no thread reads it: relays to it would only pile up
+                throw;
+            }
+        }
+
+        /// <summary>Members lines are relayed to now.</summary>
+        internal int MemberCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _members.Count;
+                }
+            }
         }
 
         public void BeginStop()

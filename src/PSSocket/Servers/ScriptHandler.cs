@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Net.Sockets;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Sessions;
@@ -25,17 +26,24 @@ namespace PSSocket.Servers
 
     /// <summary>
     /// Script-block mode: runs the handler once per connection in a runspace pool, the connection's session as the
-    /// first argument. At most the throttle limit run at once; further connections wait in a queue (counted in
-    /// Queued) and start as handlers end. Each handler is isolated: its own PowerShell instance and local scope, its
-    /// failure reported as HandlerFailed for its connection only, its timeout enforced by a timer that closes the
-    /// connection and stops the pipeline. This is the only server class that needs PowerShell itself.
+    /// first argument. At most the throttle limit run at once. Silent clients cannot starve the others: a handler
+    /// starts at once for a client that has sent nothing only while fewer than half the slots (at least one) run
+    /// such handlers, so a server that speaks first still greets at once; other silent connections wait, costing a
+    /// socket and no thread, for data (then they queue as ready clients) or for a silent slot. Clients that have
+    /// sent something get every other slot, oldest first; at most the queue limit of them wait (counted in Queued
+    /// with the silent ones), and more are closed unserved (QueueRefused). Each handler is isolated: its own
+    /// PowerShell instance and local scope, its failure reported as HandlerFailed for its connection only, its
+    /// timeout enforced by a timer that closes the connection and stops the pipeline.
     /// </summary>
-    internal sealed class ScriptHandler : IConnectionHandler
+    internal sealed partial class ScriptHandler : IConnectionHandler
     {
+        public const int DefaultQueueLimit = 1024;
+
         private const string VariableDescription = "Passed to socket handlers by Start-SocketListener -Variable";
 
         private readonly object _gate = new object();
-        private readonly Queue<SocketSession> _waiting = new Queue<SocketSession>();
+        private readonly Queue<SocketSession> _ready = new Queue<SocketSession>();
+        private readonly LinkedList<SocketSession> _silent = new LinkedList<SocketSession>();
         private readonly HashSet<Invocation> _running = new HashSet<Invocation>();
         private readonly string _script;
         private readonly object?[] _arguments;
@@ -43,10 +51,14 @@ namespace PSSocket.Servers
         private readonly string _modulePath;
         private readonly int _throttleLimit;
         private readonly int _handlerTimeout;
+        private readonly int _silentLimit;
+        private readonly int _queueLimit;
         private RunspacePool? _pool;
         private SocketServer? _server;
         private IHandlerStreams? _streams;
         private bool _stopping;
+        private int _silentRunning;
+        private int _armedTimers;
 
         /// <param name="script">The handler's text (a script block's, which is run anew in each runspace, as ForEach-Object -Parallel does).</param>
         /// <param name="arguments">Passed after the session.</param>
@@ -54,23 +66,44 @@ namespace PSSocket.Servers
         /// <param name="modulePath">The module the pool imports, so handlers have the PSSocket cmdlets.</param>
         /// <param name="throttleLimit">Handlers running at once, and the size of the pool.</param>
         /// <param name="handlerTimeout">Milliseconds one handler may run; -1 without limit.</param>
+        /// <param name="queueLimit">Connections with data that may wait for a free handler; more are closed unserved.</param>
         public ScriptHandler(
             string script,
             object?[]? arguments,
             IReadOnlyDictionary<string, object?>? variables,
             string modulePath,
             int throttleLimit,
-            int handlerTimeout)
+            int handlerTimeout,
+            int queueLimit = DefaultQueueLimit)
         {
+            _queueLimit = Math.Max(0, queueLimit);
             _script = script ?? throw new ArgumentNullException(nameof(script));
             _arguments = arguments ?? Array.Empty<object?>();
             _variables = variables ?? new Dictionary<string, object?>();
             _modulePath = modulePath ?? throw new ArgumentNullException(nameof(modulePath));
             _throttleLimit = Math.Max(1, throttleLimit);
+            _silentLimit = Math.Max(1, _throttleLimit / 2);
             _handlerTimeout = handlerTimeout < 0 ? Timeout.Infinite : handlerTimeout;
         }
 
         public ServerMode Mode => ServerMode.ScriptBlock;
+
+        /// <summary>Runs as a handler starts (its slot taken, no pipeline yet): tests stop the server at that moment.</summary>
+        internal Action? BeforeInvoke { get; set; }
+
+        internal bool IsStopping
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _stopping;
+                }
+            }
+        }
+
+        /// <summary>Handler timeout timers not yet disposed: 0 once every handler has ended.</summary>
+        internal int ArmedTimers => Volatile.Read(ref _armedTimers);
 
         /// <summary>Opens the pool, so a module that cannot be imported fails Start-SocketListener rather than each connection.</summary>
         public void Start(SocketServer server)
@@ -103,30 +136,172 @@ namespace PSSocket.Servers
 
         public void Handle(SocketSession connection)
         {
-            Invocation? invocation = null;
-            lock (_gate)
+            if (connection.Tls != null || HasData(connection))
             {
-                if (!_stopping)
-                {
-                    if (_running.Count >= _throttleLimit)
-                    {
-                        _waiting.Enqueue(connection);
-                        _server!.Statistics.AddQueued(1);
-                        return;
-                    }
-
-                    invocation = new Invocation(this, connection);
-                    _running.Add(invocation);
-                }
-            }
-
-            if (invocation == null)
-            {
-                connection.Close();
+                Ready(connection);
                 return;
             }
 
-            Begin(invocation);
+            LinkedListNode<SocketSession>? waiting = null;
+            Invocation? invocation = null;
+            lock (_gate)
+            {
+                if (_stopping)
+                {
+                }
+                else if (_ready.Count == 0 && _running.Count < _throttleLimit && _silentRunning < _silentLimit)
+                {
+                    invocation = Take(connection, silent: true);
+                }
+                else
+                {
+                    waiting = _silent.AddLast(connection);
+                    _server!.Statistics.AddQueued(1);
+                    _server.Statistics.AddAwaitingData(1);
+                }
+            }
+
+            if (invocation != null)
+            {
+                Begin(invocation);
+            }
+            else if (waiting != null)
+            {
+                WaitForData(waiting);
+            }
+            else
+            {
+                connection.Close();
+            }
+        }
+
+        /// <summary>Whether bytes (or the end) wait to be read; a connection already gone counts, so its handler sees it end.</summary>
+        private static bool HasData(SocketSession connection)
+        {
+            try
+            {
+                Socket? socket = connection.Socket;
+                return socket == null || socket.Available > 0;
+            }
+            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+
+        /// <summary>A silent connection waits, without a thread, for data, its end, or the idle timeout.</summary>
+        private void WaitForData(LinkedListNode<SocketSession> waiting)
+        {
+            SocketServer server = _server!;
+            server.BeginWork();
+            try
+            {
+                FirstDataWait.Begin(waiting.Value, server.Options.IdleTimeout, hasData => FirstDataArrived(waiting, hasData));
+            }
+            catch
+            {
+                server.EndWork();
+                throw;
+            }
+        }
+
+        private void FirstDataArrived(LinkedListNode<SocketSession> waiting, bool hasData)
+        {
+            SocketServer server = _server!;
+            SocketSession connection = waiting.Value;
+            try
+            {
+                lock (_gate)
+                {
+                    if (waiting.List == null)
+                    {
+                        return; // started in a silent slot, or closed by the stop, meanwhile
+                    }
+
+                    _silent.Remove(waiting);
+                    server.Statistics.AddQueued(-1);
+                    server.Statistics.AddAwaitingData(-1);
+                }
+
+                if (hasData)
+                {
+                    Ready(connection);
+                    return;
+                }
+
+                if (server.LogConnections && connection.State != SocketState.Closed)
+                {
+                    server.ReportVerbose($"Session {connection.Id} ({EndPoints.Format(connection.RemoteEndPoint)}) sent nothing within {server.Options.IdleTimeout} ms; closed.");
+                }
+
+                connection.Close();
+            }
+            catch (Exception e)
+            {
+                server.ReportFailure(e, connection);
+                connection.Close();
+            }
+            finally
+            {
+                server.EndWork();
+            }
+        }
+
+        /// <summary>A connection with data gets a handler now, or a place in the queue, or (queue full) is closed unserved.</summary>
+        private void Ready(SocketSession connection)
+        {
+            Invocation? invocation = null;
+            bool queueFull = false;
+            lock (_gate)
+            {
+                if (_stopping)
+                {
+                }
+                else if (_ready.Count == 0 && _running.Count < _throttleLimit)
+                {
+                    invocation = Take(connection, silent: false);
+                }
+                else if (_ready.Count < _queueLimit)
+                {
+                    _ready.Enqueue(connection);
+                    _server!.Statistics.AddQueued(1);
+                    return;
+                }
+                else
+                {
+                    queueFull = true;
+                }
+            }
+
+            if (invocation != null)
+            {
+                Begin(invocation);
+                return;
+            }
+
+            if (queueFull)
+            {
+                _server!.Statistics.CountQueueRefused();
+                if (_server.LogConnections)
+                {
+                    _server.ReportVerbose($"Refused session {connection.Id} ({EndPoints.Format(connection.RemoteEndPoint)}): {_queueLimit} connections already wait for a handler (-QueueLimit).");
+                }
+            }
+
+            connection.Close();
+        }
+
+        /// <summary>Takes a handler slot for the connection; call under the gate.</summary>
+        private Invocation Take(SocketSession connection, bool silent)
+        {
+            var invocation = new Invocation(this, connection, silent);
+            _running.Add(invocation);
+            if (silent)
+            {
+                _silentRunning++;
+            }
+
+            return invocation;
         }
 
         public void BeginStop()
@@ -136,8 +311,10 @@ namespace PSSocket.Servers
             lock (_gate)
             {
                 _stopping = true;
-                waiting = _waiting.ToList();
-                _waiting.Clear();
+                waiting = _ready.Concat(_silent).ToList();
+                _server!.Statistics.AddAwaitingData(-_silent.Count);
+                _ready.Clear();
+                _silent.Clear();
                 running = _running.ToList();
             }
 
@@ -202,6 +379,11 @@ namespace PSSocket.Servers
                 {
                     return;
                 }
+
+                if (invocation.Silent)
+                {
+                    _silentRunning--;
+                }
             }
 
             try
@@ -214,7 +396,10 @@ namespace PSSocket.Servers
             }
         }
 
-        /// <summary>Starts the connection that has waited longest, skipping those closed while they waited.</summary>
+        /// <summary>
+        /// Gives a free slot to the connection with data that has waited longest, else to the oldest silent one if a
+        /// silent slot is free; skips those closed while they waited.
+        /// </summary>
         private void StartNextWaiting()
         {
             while (true)
@@ -222,185 +407,40 @@ namespace PSSocket.Servers
                 Invocation next;
                 lock (_gate)
                 {
-                    if (_stopping || _waiting.Count == 0 || _running.Count >= _throttleLimit)
+                    if (_stopping || _running.Count >= _throttleLimit)
                     {
                         return;
                     }
 
-                    next = new Invocation(this, _waiting.Dequeue());
+                    SocketSession connection;
+                    bool silent = false;
+                    if (_ready.Count > 0)
+                    {
+                        connection = _ready.Dequeue();
+                    }
+                    else if (_silent.Count > 0 && _silentRunning < _silentLimit)
+                    {
+                        connection = _silent.First!.Value;
+                        _silent.RemoveFirst();
+                        _server!.Statistics.AddAwaitingData(-1);
+                        silent = true;
+                    }
+                    else
+                    {
+                        return;
+                    }
+
                     _server!.Statistics.AddQueued(-1);
-                    if (next.Connection.State == SocketState.Closed)
+                    if (connection.State == SocketState.Closed)
                     {
                         continue;
                     }
 
-                    _running.Add(next);
+                    next = Take(connection, silent);
                 }
 
                 Begin(next);
                 return;
-            }
-        }
-
-        /// <summary>One handler run for one connection.</summary>
-        private sealed class Invocation
-        {
-            private readonly ScriptHandler _owner;
-            private readonly SocketSession _connection;
-            private PowerShell? _powerShell;
-            private Timer? _timer;
-            private int _timedOut;
-            private int _done;
-
-            public Invocation(ScriptHandler owner, SocketSession connection)
-            {
-                _owner = owner;
-                _connection = connection;
-            }
-
-            private SocketServer Server => _owner._server!;
-
-            public SocketSession Connection => _connection;
-
-            public void Begin()
-            {
-                PowerShell powerShell = PowerShell.Create();
-                _powerShell = powerShell;
-                powerShell.RunspacePool = _owner._pool;
-                powerShell.AddScript(_owner._script, useLocalScope: true).AddArgument(_connection);
-                foreach (object? argument in _owner._arguments)
-                {
-                    powerShell.AddArgument(argument);
-                }
-
-                var output = new PSDataCollection<PSObject>();
-                ForwardAndDrop(output, item => Server.ReportOutput(item));
-                IHandlerStreams? streams = _owner._streams;
-                if (streams != null)
-                {
-                    PSDataStreams s = powerShell.Streams;
-                    ForwardAndDrop(s.Error, item => streams.Record(item));
-                    ForwardAndDrop(s.Warning, item => streams.Record(item));
-                    ForwardAndDrop(s.Verbose, item => streams.Record(item));
-                    ForwardAndDrop(s.Debug, item => streams.Record(item));
-                    ForwardAndDrop(s.Information, item => streams.Record(item));
-                }
-
-                var input = new PSDataCollection<PSObject>();
-                input.Complete();
-                powerShell.BeginInvoke(input, output, null, Completed, null);
-                if (_owner._handlerTimeout != Timeout.Infinite)
-                {
-                    _timer = new Timer(TimedOut, null, _owner._handlerTimeout, Timeout.Infinite);
-                }
-            }
-
-            /// <summary>The server is stopping: stop the pipeline without waiting for it.</summary>
-            public void Stop()
-            {
-                try
-                {
-                    _powerShell?.BeginStop(null, null);
-                }
-                catch (Exception e) when (e is ObjectDisposedException || e is InvalidOperationException || e is RuntimeException)
-                {
-                    // It ended meanwhile.
-                }
-            }
-
-            /// <summary>
-            /// Hands each item on as it is added and removes it from the collection, so a handler that writes for
-            /// hours holds nothing it has already reported.
-            /// </summary>
-            private static void ForwardAndDrop<T>(PSDataCollection<T> collection, Action<T> forward)
-            {
-                collection.DataAdded += (sender, e) => Forward(() =>
-                {
-                    foreach (T item in collection.ReadAll())
-                    {
-                        forward(item);
-                    }
-                });
-            }
-
-            private static void Forward(Action forward)
-            {
-                try
-                {
-                    forward();
-                }
-                catch (Exception)
-                {
-                    // A stream event must never throw into the pipeline that raised it.
-                }
-            }
-
-            private void TimedOut(object? state)
-            {
-                try
-                {
-                    if (Volatile.Read(ref _done) != 0 || Interlocked.Exchange(ref _timedOut, 1) != 0)
-                    {
-                        return;
-                    }
-
-                    Server.ReportError(new SocketSessionException(
-                        ErrorIds.HandlerTimedOut,
-                        $"The handler for session {_connection.Id} ({EndPoints.Format(_connection.RemoteEndPoint)}) ran longer than {_owner._handlerTimeout} ms; it was stopped and the connection closed.",
-                        _connection));
-                    _connection.Close();
-                    Stop();
-                }
-                catch (Exception e)
-                {
-                    Server.ReportFailure(e, _connection);
-                }
-            }
-
-            private void Completed(IAsyncResult result)
-            {
-                try
-                {
-                    _powerShell!.EndInvoke(result);
-                }
-                catch (Exception e) when (e is PipelineStoppedException || Volatile.Read(ref _timedOut) != 0 || Server.IsStopping)
-                {
-                    // Stopped by its timeout or by the server stopping; already reported, or nothing to report.
-                }
-                catch (Exception e)
-                {
-                    string message = e is RuntimeException runtime && runtime.ErrorRecord?.Exception != null
-                        ? runtime.ErrorRecord.Exception.Message
-                        : e.Message;
-                    Server.ReportError(new SocketSessionException(
-                        ErrorIds.HandlerFailed,
-                        $"The handler for session {_connection.Id} ({EndPoints.Format(_connection.RemoteEndPoint)}) failed: {message}",
-                        _connection,
-                        e));
-                }
-                finally
-                {
-                    End();
-                }
-            }
-
-            private void End()
-            {
-                Interlocked.Exchange(ref _done, 1);
-                try
-                {
-                    _timer?.Dispose();
-                    _connection.Close();
-                    _powerShell?.Dispose();
-                }
-                catch (Exception e)
-                {
-                    Server.ReportFailure(e, _connection);
-                }
-                finally
-                {
-                    _owner.Finished(this);
-                }
             }
         }
     }

@@ -12,14 +12,19 @@ namespace PSSocket.Servers
     public sealed class ServerStatistics
     {
         private readonly ConnectionTable _connections;
+        private readonly Func<int, CancellationToken, bool> _waitForStop;
         private long _accepted;
         private long _refused;
         private int _queued;
+        private int _awaitingData;
+        private long _queueRefused;
         private int _state;
         private long _stoppedAtTicks;
 
-        internal ServerStatistics(ServerMode mode, EndPoint? localEndPoint, ServerOptions options, ConnectionTable connections)
+        internal ServerStatistics(
+            ServerMode mode, EndPoint? localEndPoint, ServerOptions options, ConnectionTable connections, Func<int, CancellationToken, bool> waitForStop)
         {
+            _waitForStop = waitForStop;
             Mode = mode;
             LocalEndPoint = localEndPoint;
             MaxConnections = options.MaxConnections;
@@ -61,6 +66,12 @@ namespace PSSocket.Servers
         /// <summary>Script-block mode: connections waiting for a free runspace (beyond -ThrottleLimit).</summary>
         public int Queued => Volatile.Read(ref _queued);
 
+        /// <summary>Script-block mode: connections that have sent nothing yet, so no handler has started for them.</summary>
+        public int AwaitingData => Volatile.Read(ref _awaitingData);
+
+        /// <summary>Script-block mode: connections closed unserved because -QueueLimit connections already waited for a handler.</summary>
+        public long QueueRefused => Interlocked.Read(ref _queueRefused);
+
         /// <summary>Bytes received from every connection, open and closed.</summary>
         public long BytesReceived => _connections.BytesReceived;
 
@@ -77,11 +88,18 @@ namespace PSSocket.Servers
             $"{Mode} server on {EndPoints.Format(LocalEndPoint)}, {State}: {Accepted} accepted, {Active} active, {Refused} refused, "
             + $"{BytesReceived} bytes received, {BytesSent} sent";
 
+        /// <summary>Waits until the server has stopped and its job shows how; false after <paramref name="timeout"/> ms.</summary>
+        internal bool WaitForStop(int timeout, CancellationToken cancellationToken) => _waitForStop(timeout, cancellationToken);
+
         internal void CountAccepted() => Interlocked.Increment(ref _accepted);
 
         internal void CountRefused() => Interlocked.Increment(ref _refused);
 
         internal void AddQueued(int delta) => Interlocked.Add(ref _queued, delta);
+
+        internal void AddAwaitingData(int delta) => Interlocked.Add(ref _awaitingData, delta);
+
+        internal void CountQueueRefused() => Interlocked.Increment(ref _queueRefused);
 
         internal void MarkStopped(ServerState final)
         {

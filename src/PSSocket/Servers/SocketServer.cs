@@ -10,8 +10,9 @@ namespace PSSocket.Servers
 {
     /// <summary>
     /// Runs a listener in the background: one thread accepts, admits or refuses each connection, registers it and
-    /// hands it to the mode's <see cref="IConnectionHandler"/>. Closing the listener, by anyone, stops the server:
-    /// no more accepts, every connection closed, handlers stopped, all within <see cref="ServerOptions.StopTimeout"/>.
+    /// hands it to the mode's <see cref="IConnectionHandler"/>. Closing the listener, by anyone, stops the server
+    /// without waiting for it: no more accepts, every connection closed, handlers stopped or (after
+    /// <see cref="ServerOptions.StopTimeout"/>) abandoned, all in the background; <see cref="Finished"/> tells how it ended.
     /// Nothing here writes to a PowerShell stream and no exception leaves a thread of the server: every failure goes
     /// to the <see cref="Reporter"/>.
     /// </summary>
@@ -46,7 +47,7 @@ namespace PSSocket.Servers
             _handler = handler ?? throw new ArgumentNullException(nameof(handler));
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _where = EndPoints.Format(listener.LocalEndPoint);
-            Statistics = new ServerStatistics(handler.Mode, listener.LocalEndPoint, options, _connections);
+            Statistics = new ServerStatistics(handler.Mode, listener.LocalEndPoint, options, _connections, WaitForStop);
             _onConnectionClosed = OnConnectionClosed;
         }
 
@@ -69,6 +70,9 @@ namespace PSSocket.Servers
 
         /// <summary>True when the stop was asked for with <see cref="Stop"/> (Stop-Job), not by closing the listener.</summary>
         public bool StoppedByRequest => Volatile.Read(ref _stopByRequest) != 0;
+
+        /// <summary>Starts a connection's thread; tests replace it to make a start fail (out of memory or threads).</summary>
+        internal Action<Thread> StartThread { get; set; } = thread => thread.Start();
 
         /// <summary>Raised once, after the server has stopped (on the server's accept thread).</summary>
         public event Action<SocketServer>? Finished;
@@ -99,7 +103,7 @@ namespace PSSocket.Servers
             if (_listener.Server != null)
             {
                 throw new SocketSessionException(
-                    ErrorIds.ListenerInUse, $"Session {_listener.Id} already runs a {_listener.Server.Mode} server.", _listener);
+                    ErrorIds.ListenerInUse, $"Session {_listener.Id} already runs a server in {_listener.Server.Mode} mode.", _listener);
             }
 
             _handler.Start(this);
@@ -141,6 +145,9 @@ namespace PSSocket.Servers
         /// <summary>Waits for the server to stop; false if it is still stopping after <paramref name="timeout"/> ms.</summary>
         public bool WaitForStop(int timeout) => _stopped.Wait(timeout);
 
+        /// <summary>As <see cref="WaitForStop(int)"/>; OperationCanceledException when <paramref name="cancellationToken"/> fires.</summary>
+        public bool WaitForStop(int timeout, CancellationToken cancellationToken) => _stopped.Wait(timeout, cancellationToken);
+
         /// <summary>
         /// Runs one connection's work on a thread of its own, for modes that block for the life of a connection. The
         /// work closes the connection when done; when it throws, the failure is reported and the connection closed.
@@ -155,7 +162,7 @@ namespace PSSocket.Servers
                     IsBackground = true,
                     Name = $"PSSocket {Mode} connection",
                 };
-                thread.Start();
+                StartThread(thread);
             }
             catch
             {
@@ -448,7 +455,6 @@ namespace PSSocket.Servers
             try
             {
                 RequestStop();
-                WaitIfAllowed();
             }
             catch (Exception)
             {

@@ -273,7 +273,7 @@ namespace PSSocket.Sessions
 
         /// <param name="secure">
         /// On a TLS listener, true does the connection's server handshake before returning it (within the accepted
-        /// session's ConnectTimeout). False returns it still plaintext, for an accept loop that does not want to wait
+        /// session's ConnectTimeout, side by side with other clients' handshakes). False returns it still plaintext, for an accept loop that does not want to wait
         /// on a slow client's handshake: the caller then calls StartTls(ServerTls, ...) on the connection itself.
         /// </param>
         internal SocketSession Accept(int timeout, CancellationToken cancellationToken, bool secure)
@@ -285,6 +285,11 @@ namespace PSSocket.Sessions
                 Deadline deadline = Deadline.After(timeout);
                 try
                 {
+                    if (secure && ServerTls != null)
+                    {
+                        return AcceptTls(listener, timeout, deadline, cancellationToken);
+                    }
+
                     Task<Socket> accepted = _pendingAccept ??= listener.AcceptAsync();
                     if (!TaskWaiter.Wait(accepted, deadline, cancellationToken))
                     {
@@ -299,13 +304,7 @@ namespace PSSocket.Sessions
                         throw Closed(); // Close took the accept, and disposes what it brings
                     }
 
-                    SocketSession session = FromAccepted(accepted.GetAwaiter().GetResult(), _settings.Clone(), _registry);
-                    if (secure && ServerTls != null)
-                    {
-                        session.StartTls(ServerTls, session.ConnectTimeout, false, cancellationToken);
-                    }
-
-                    return session;
+                    return FromAccepted(accepted.GetAwaiter().GetResult(), _settings.Clone(), _registry);
                 }
                 catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && State == SocketState.Closed))
                 {
@@ -579,6 +578,7 @@ namespace PSSocket.Sessions
             socket?.Dispose();
             _sender?.Dispose();
             CloseKinds();
+            CloseTlsAccepts();
             _receiver?.Abandon();
             DisposeWhenAccepted(Interlocked.Exchange(ref _pendingAccept, null));
             _registry?.Remove(this);

@@ -142,8 +142,8 @@ $session | Send-SocketData ""$prefix$line$suffix"" -Line
 
             var watch = Stopwatch.StartNew();
             server.Listener.Close();
+            Assert.True(server.WaitForStop(4000));
             Assert.InRange(watch.ElapsedMilliseconds, 0, 4000);
-            Assert.True(server.IsStopped);
             Assert.Empty(RawPeer.ReceiveToEnd(running));
             Assert.Empty(RawPeer.ReceiveToEnd(queued));
             Assert.Equal(0, server.Statistics.Active);
@@ -163,8 +163,8 @@ $session | Send-SocketData ""$prefix$line$suffix"" -Line
 
             var watch = Stopwatch.StartNew();
             server.Listener.Close();
+            Assert.True(server.WaitForStop(2500));
             Assert.InRange(watch.ElapsedMilliseconds, 0, 2500);
-            Assert.True(server.IsStopped);
             Assert.Contains(reporter.Errors, e => e.ErrorId == ErrorIds.HandlerTimedOut);
         }
 

