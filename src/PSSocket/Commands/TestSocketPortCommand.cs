@@ -24,8 +24,9 @@ namespace PSSocket.Commands
 
         /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
         private const int Window = 8192;
+        private const int ProgressInterval = 250;
 
-        private readonly Queue<(Task<PortCheckResult> Check, Target Target)> _running = new Queue<(Task<PortCheckResult>, Target)>();
+        private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
         private PortChecker? _checker;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -110,6 +111,7 @@ namespace PSSocket.Commands
             }
 
             _checker = new PortChecker(options, ThrottleLimit, StopToken);
+            _progress = new PortCheckProgress(this, _checker.Tally);
         }
 
         protected override void ProcessRecord()
@@ -117,10 +119,10 @@ namespace PSSocket.Commands
             int[] ports = Port.Distinct().ToArray();
             foreach (string name in ComputerName)
             {
-                var target = new Target(ports.Length);
+                var target = new Target(name, ports.Length);
                 foreach (int port in ports)
                 {
-                    _running.Enqueue((_checker!.Check(name, port), target));
+                    _running.Enqueue((_checker!.Check(name, port), target, port));
                 }
             }
 
@@ -130,10 +132,12 @@ namespace PSSocket.Commands
         private int _checked;
         private int _open;
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private PortCheckProgress? _progress;
 
         protected override void EndProcessing()
         {
             WriteFinished(waitForAll: true);
+            _progress!.Complete();
             if (IsVerbose)
             {
                 WriteVerbose($"Test-SocketPort: {_checked} check{(_checked == 1 ? string.Empty : "s")} in {_clock.Elapsed.TotalMilliseconds:0} ms: {_open} open, {_checked - _open} not.");
@@ -162,7 +166,7 @@ namespace PSSocket.Commands
         {
             while (_running.Count > 0)
             {
-                (Task<PortCheckResult> check, Target target) = _running.Peek();
+                (Task<PortCheckResult> check, Target target, int port) = _running.Peek();
                 if (!check.IsCompleted)
                 {
                     if (!waitForAll && _running.Count < Window)
@@ -170,14 +174,7 @@ namespace PSSocket.Commands
                         return;
                     }
 
-                    try
-                    {
-                        check.Wait(StopToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        throw new PipelineStoppedException();
-                    }
+                    WaitReporting(check, $"{target.ComputerName}:{port}");
                 }
 
                 _running.Dequeue();
@@ -197,6 +194,24 @@ namespace PSSocket.Commands
                 {
                     WriteObject(target.AllOpen);
                 }
+
+                _progress!.Report(null);
+            }
+        }
+
+        /// <summary>Waits for one check, writing progress meanwhile; stopping the pipeline ends the wait.</summary>
+        private void WaitReporting(Task<PortCheckResult> check, string endPoint)
+        {
+            try
+            {
+                while (!check.Wait(ProgressInterval, StopToken))
+                {
+                    _progress!.Report(endPoint);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
             }
         }
 
@@ -205,10 +220,13 @@ namespace PSSocket.Commands
         {
             private int _remaining;
 
-            public Target(int ports)
+            public Target(string computerName, int ports)
             {
+                ComputerName = computerName;
                 _remaining = ports;
             }
+
+            public string ComputerName { get; }
 
             public bool AllOpen { get; private set; } = true;
 

@@ -38,8 +38,15 @@ namespace PSSocket.HealthChecks
             _cancellationToken = cancellationToken;
         }
 
+        /// <summary>The checks started and finished so far, by outcome.</summary>
+        public PortCheckTally Tally { get; } = new PortCheckTally();
+
         /// <summary>Starts a check; the task completes with its result and never faults.</summary>
-        public Task<PortCheckResult> Check(string computerName, int port) => CheckAsync(computerName, port);
+        public Task<PortCheckResult> Check(string computerName, int port)
+        {
+            Tally.Start();
+            return CheckAsync(computerName, port);
+        }
 
         internal static string StatusFor(string errorId) => errorId switch
         {
@@ -75,6 +82,7 @@ namespace PSSocket.HealthChecks
                 Fail(result, PortStatus.Unreachable, ErrorIds.SocketError, e.Message, e);
             }
 
+            Tally.Finish(result);
             return result;
         }
 

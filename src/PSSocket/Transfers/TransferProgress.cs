@@ -1,6 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
+using PSSocket.Threading;
 
 namespace PSSocket.Transfers
 {
@@ -10,11 +10,7 @@ namespace PSSocket.Transfers
     /// </summary>
     public sealed class TransferProgress
     {
-        private const long FirstReportAfterMs = 500;
-        private const long ReportEveryMs = 250;
-
-        private readonly Stopwatch _watch = Stopwatch.StartNew();
-        private long _nextReportMs = FirstReportAfterMs;
+        private readonly ProgressSchedule _schedule = new ProgressSchedule();
 
         public TransferProgress(long? total)
         {
@@ -24,24 +20,13 @@ namespace PSSocket.Transfers
         public long? Total { get; }
 
         /// <summary>True once any report was due, so the caller knows to close the progress bar.</summary>
-        public bool Reported { get; private set; }
+        public bool Reported => _schedule.Reported;
 
-        public bool IsDue()
-        {
-            long now = _watch.ElapsedMilliseconds;
-            if (now < _nextReportMs)
-            {
-                return false;
-            }
-
-            _nextReportMs = now + ReportEveryMs;
-            Reported = true;
-            return true;
-        }
+        public bool IsDue() => _schedule.IsDue();
 
         public double BytesPerSecond(long done)
         {
-            double seconds = _watch.Elapsed.TotalSeconds;
+            double seconds = _schedule.ElapsedSeconds;
             return seconds <= 0 ? 0 : done / seconds;
         }
 
