@@ -64,10 +64,20 @@ namespace PSSocket.Commands
         [Parameter]
         public X509Certificate2? ClientCertificate { get; set; }
 
-        /// <summary>A PFX file holding the client certificate and its key.</summary>
+        /// <summary>A PFX or PEM file holding the client certificate and (PFX, or PEM with the key in it) its key.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ClientCertificatePath { get; set; }
+
+        /// <summary>The PEM file of -ClientCertificatePath's private key, when it is not in the certificate's file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificateKeyPath { get; set; }
+
+        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrustedCertificatePath { get; set; }
 
         [Parameter]
         public SecureString? ClientCertificatePassword { get; set; }
@@ -91,14 +101,16 @@ namespace PSSocket.Commands
                     nameof(ServerName),
                     nameof(SkipCertificateCheck),
                     nameof(TrustedCertificate),
+                    nameof(TrustedCertificatePath),
                     nameof(ClientCertificate),
                     nameof(ClientCertificatePath),
+                    nameof(ClientCertificateKeyPath),
                     nameof(ClientCertificatePassword),
                     nameof(TlsProtocol));
                 if (UseTls)
                 {
                     _tls = TlsParameters.Client(
-                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol);
+                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
                 }
             }
             catch (SocketSessionException e)

@@ -67,6 +67,11 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public X509Certificate2[]? TrustedCertificate { get; set; }
 
+        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrustedCertificatePath { get; set; }
+
         [Parameter]
         public X509Certificate2? ClientCertificate { get; set; }
 
@@ -93,10 +98,10 @@ namespace PSSocket.Commands
             try
             {
                 TlsParameters.RequireTls(
-                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(ClientCertificate), nameof(TlsProtocol));
+                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol));
                 if (UseTls)
                 {
-                    options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol);
+                    options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
                 }
 
                 if (Expect != null)
