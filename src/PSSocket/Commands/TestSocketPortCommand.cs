@@ -88,6 +88,15 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? Expect { get; set; }
 
+        /// <summary>
+        /// With TLS: the certificate must stay valid for at least this many more whole days; one that expires
+        /// sooner gives the status CertificateExpiring (and -Quiet false), so a check fails before the outage.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        [Alias("CertificateExpiryDays")]
+        public int MinimumDaysValid { get; set; }
+
         /// <summary>Writes one Boolean per computer name: true when every port checked on it is Open.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -98,10 +107,15 @@ namespace PSSocket.Commands
             try
             {
                 TlsParameters.RequireTls(
-                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol));
+                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid));
                 if (UseTls)
                 {
                     options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
+                }
+
+                if (IsBound(nameof(MinimumDaysValid)))
+                {
+                    options.MinimumDaysValid = MinimumDaysValid;
                 }
 
                 if (Expect != null)

@@ -28,5 +28,8 @@ namespace PSSocket.HealthChecks
         public Regex? Expect { get; set; }
 
         public Encoding Encoding { get; set; } = SocketSettings.DefaultEncoding;
+
+        /// <summary>With TLS: a certificate that expires in fewer whole days than this makes the status CertificateExpiring.</summary>
+        public int? MinimumDaysValid { get; set; }
     }
 }

@@ -140,6 +140,7 @@ namespace PSSocket.HealthChecks
 
                 result.Status = PortStatus.Open;
                 result.Success = true;
+                PortVerdict.ApplyThreshold(result, _options.MinimumDaysValid);
             }
             finally
             {
@@ -182,7 +183,7 @@ namespace PSSocket.HealthChecks
                     CopyTls(result, e.Facts);
                 }
 
-                Fail(result, PortStatus.TlsFailed, e.ErrorId, e.Message, e);
+                Fail(result, PortVerdict.StatusFor(e.ErrorId), e.ErrorId, e.Message, e);
                 return null;
             }
         }
