@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 
 namespace PSSocket.Commands
 {
@@ -45,6 +46,14 @@ namespace PSSocket.Commands
         [Parameter]
         [Alias("Tls")]
         public SwitchParameter UseTls { get; set; }
+
+        /// <summary>
+        /// Runs this protocol's STARTTLS dialogue (Smtp, Imap, Pop3, Ftp, Postgres, Ldap) after the connect, then the
+        /// TLS handshake; implies -UseTls. The session then speaks TLS, past the protocol's upgrade.
+        /// </summary>
+        [Parameter(ParameterSetName = NewSessionSet)]
+        [Parameter(ParameterSetName = SessionSet)]
+        public StartTlsProtocol StartTls { get; set; }
 
         /// <summary>The name sent as SNI and checked against the server's certificate, when it differs from -ComputerName.</summary>
         [Parameter]
@@ -94,10 +103,11 @@ namespace PSSocket.Commands
             base.BeginProcessing();
             try
             {
+                bool tls = UseTls || IsBound(nameof(StartTls));
                 TlsParameters.RequireTls(
                     this,
-                    UseTls,
-                    "-UseTls",
+                    tls,
+                    "-UseTls or -StartTls",
                     nameof(ServerName),
                     nameof(SkipCertificateCheck),
                     nameof(TrustedCertificate),
@@ -107,10 +117,11 @@ namespace PSSocket.Commands
                     nameof(ClientCertificateKeyPath),
                     nameof(ClientCertificatePassword),
                     nameof(TlsProtocol));
-                if (UseTls)
+                if (tls)
                 {
                     _tls = TlsParameters.Client(
                         this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
+                    _tls.StartTls = IsBound(nameof(StartTls)) ? StartTls : (StartTlsProtocol?)null;
                 }
             }
             catch (SocketSessionException e)

@@ -9,6 +9,7 @@ using PSSocket.Errors;
 using PSSocket.HealthChecks;
 using PSSocket.Sessions;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 
 namespace PSSocket.Commands
 {
@@ -55,6 +56,13 @@ namespace PSSocket.Commands
         [Parameter]
         [Alias("Tls")]
         public SwitchParameter UseTls { get; set; }
+
+        /// <summary>
+        /// Runs this protocol's STARTTLS dialogue (Smtp, Imap, Pop3, Ftp, Postgres, Ldap) after the connect, then
+        /// the TLS handshake, as openssl s_client -starttls does; implies -UseTls.
+        /// </summary>
+        [Parameter]
+        public StartTlsProtocol StartTls { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -106,11 +114,13 @@ namespace PSSocket.Commands
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
             try
             {
+                bool tls = UseTls || IsBound(nameof(StartTls));
                 TlsParameters.RequireTls(
-                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid));
-                if (UseTls)
+                    this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid));
+                if (tls)
                 {
                     options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
+                    options.Tls.StartTls = IsBound(nameof(StartTls)) ? StartTls : (StartTlsProtocol?)null;
                 }
 
                 if (IsBound(nameof(MinimumDaysValid)))

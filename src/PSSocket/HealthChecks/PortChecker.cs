@@ -10,6 +10,7 @@ using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Threading;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 
 namespace PSSocket.HealthChecks
 {
@@ -121,6 +122,11 @@ namespace PSSocket.HealthChecks
             try
             {
                 stream = new NetworkStream(socket, ownsSocket: false);
+                if (_options.Tls?.StartTls != null && !await StartTlsAsync(result, stream, deadline).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 if (_options.Tls != null)
                 {
                     stream = await SecureAsync(result, stream, deadline).ConfigureAwait(false);
@@ -163,6 +169,23 @@ namespace PSSocket.HealthChecks
                 computerName,
                 name => new Lazy<Task<IPAddress[]>>(() => HostResolver.ResolveAsync(name, Deadline.After(_options.Timeout), _cancellationToken)))
             .Value;
+
+        /// <summary>Runs the STARTTLS dialogue; false (with the result filled in) when the server did not go along.</summary>
+        private async Task<bool> StartTlsAsync(PortCheckResult result, Stream stream, Deadline deadline)
+        {
+            try
+            {
+                await StartTlsDialogue.For(_options.Tls!.StartTls!.Value)
+                    .RunAsync(stream, $"{result.ComputerName}:{result.Port}", deadline, _cancellationToken)
+                    .ConfigureAwait(false);
+                return true;
+            }
+            catch (SocketSessionException e)
+            {
+                Fail(result, PortVerdict.StatusFor(e.ErrorId), e.ErrorId, e.Message, e);
+                return false;
+            }
+        }
 
         /// <summary>The TLS stream, or null when the handshake failed (the result says why, with the certificate facts).</summary>
         private async Task<Stream?> SecureAsync(PortCheckResult result, Stream transport, Deadline deadline)
