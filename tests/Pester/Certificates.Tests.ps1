@@ -151,6 +151,15 @@ Describe 'Mail STARTTLS and TLS verdicts against nginx' -Skip:$NoNginx {
         finally { $session | Close-Socket }
     }
 
+    It 'checks revocation only when asked: Offline without a cached CRL is Unknown and passes' {
+        (Test-SocketPort @Check -Port $Ports.smtp -StartTls Smtp).CertificateRevocationStatus | Should -Be 'NotChecked'
+        $offline = Test-SocketPort @Check -Port $Ports.smtp -StartTls Smtp -RevocationMode Offline
+        $offline.Status | Should -Be 'Open'
+        $offline.CertificateRevocationStatus | Should -Be 'Unknown'
+        $session = Connect-Socket 127.0.0.2 $Ports.imaps -UseTls -ServerName localhost -TrustedCertificatePath $Root -RevocationMode Offline -Timeout 5000
+        try { $session.Tls.RevocationStatus | Should -Be 'Unknown' } finally { $session | Close-Socket }
+    }
+
     It 'checks every end point in one call, each with its own verdict' {
         $targets = @('smtp', 'expiring', 'expired', 'wrongname') | ForEach-Object { [pscustomobject]@{ ComputerName = '127.0.0.2'; Port = $Ports[$_] } }
         $results = $targets | Test-SocketPort -StartTls Smtp -TrustedCertificatePath $Root -MinimumDaysValid 14 -Timeout 5000

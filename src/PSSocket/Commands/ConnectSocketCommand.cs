@@ -91,6 +91,13 @@ namespace PSSocket.Commands
         [Parameter]
         public SecureString? ClientCertificatePassword { get; set; }
 
+        /// <summary>
+        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
+        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
+        /// </summary>
+        [Parameter]
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+
         /// <summary>The TLS versions to offer; by default the operating system's choice.</summary>
         [Parameter]
         [Alias("SslProtocol")]
@@ -116,12 +123,14 @@ namespace PSSocket.Commands
                     nameof(ClientCertificatePath),
                     nameof(ClientCertificateKeyPath),
                     nameof(ClientCertificatePassword),
-                    nameof(TlsProtocol));
+                    nameof(TlsProtocol),
+                    nameof(RevocationMode));
                 if (tls)
                 {
                     _tls = TlsParameters.Client(
                         this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
                     _tls.StartTls = IsBound(nameof(StartTls)) ? StartTls : (StartTlsProtocol?)null;
+                    _tls.RevocationMode = RevocationMode;
                 }
             }
             catch (SocketSessionException e)

@@ -79,6 +79,13 @@ namespace PSSocket.Commands
         [Alias("SslProtocol")]
         public TlsProtocol[]? TlsProtocol { get; set; }
 
+        /// <summary>
+        /// Checks the peer's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
+        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
+        /// </summary>
+        [Parameter]
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+
         /// <summary>How long the handshake may take, in milliseconds; -1 waits forever. Default: the session's ConnectTimeout.</summary>
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
@@ -100,6 +107,7 @@ namespace PSSocket.Commands
                 _options = ParameterSetName == ClientSet
                     ? TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath)
                     : (TlsOptions)TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol, KeyPath, TrustedCertificatePath);
+                _options.RevocationMode = RevocationMode;
             }
             catch (SocketSessionException e)
             {

@@ -97,6 +97,13 @@ namespace PSSocket.Commands
         public string? Expect { get; set; }
 
         /// <summary>
+        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
+        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
+        /// </summary>
+        [Parameter]
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+
+        /// <summary>
         /// With TLS: the certificate must stay valid for at least this many more whole days; one that expires
         /// sooner gives the status CertificateExpiring (and -Quiet false), so a check fails before the outage.
         /// </summary>
@@ -116,11 +123,12 @@ namespace PSSocket.Commands
             {
                 bool tls = UseTls || IsBound(nameof(StartTls));
                 TlsParameters.RequireTls(
-                    this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid));
+                    this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
                 if (tls)
                 {
                     options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
                     options.Tls.StartTls = IsBound(nameof(StartTls)) ? StartTls : (StartTlsProtocol?)null;
+                    options.Tls.RevocationMode = RevocationMode;
                 }
 
                 if (IsBound(nameof(MinimumDaysValid)))

@@ -111,6 +111,9 @@ namespace PSSocket.HealthChecks
 
         public bool? CertificateNameMatches { get; set; }
 
+        /// <summary>With -RevocationMode: Good, Revoked or Unknown; NotChecked without it.</summary>
+        public string? CertificateRevocationStatus { get; set; }
+
         public override string ToString() => $"{ComputerName}:{Port} {Status}";
     }
 }

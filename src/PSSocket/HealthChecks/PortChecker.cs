@@ -300,6 +300,7 @@ namespace PSSocket.HealthChecks
             result.CertificateChainValid = info.Subject == null ? (bool?)null : info.ChainValid;
             result.CertificateChainStatus = info.ChainStatus;
             result.CertificateNameMatches = info.NameMatches;
+            result.CertificateRevocationStatus = info.Subject == null ? null : info.RevocationStatus;
         }
 
         private static void Fail(PortCheckResult result, string status, string errorId, string message, Exception? error)

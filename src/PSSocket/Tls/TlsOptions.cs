@@ -17,6 +17,12 @@ namespace PSSocket.Tls
         /// self-signed certificate. Null or empty: the system's roots.
         /// </summary>
         public X509Certificate2Collection? TrustedCertificates { get; set; }
+
+        /// <summary>
+        /// Whether the peer's chain is checked for revocation: NoCheck (the default, as SslStream does), Offline
+        /// (cached CRLs only) or Online (fetches CRLs and OCSP answers: needs the network).
+        /// </summary>
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
     }
 
     /// <summary>The client end of a TLS handshake: Connect-Socket -UseTls, Start-SocketTls, Test-SocketPort -UseTls.</summary>
