@@ -160,11 +160,16 @@ Describe 'Mail STARTTLS and TLS verdicts against nginx' -Skip:$NoNginx {
         try { $session.Tls.RevocationStatus | Should -Be 'Unknown' } finally { $session | Close-Socket }
     }
 
-    It 'checks every end point in one call, each with its own verdict' {
-        $targets = @('smtp', 'expiring', 'expired', 'wrongname') | ForEach-Object { [pscustomobject]@{ ComputerName = '127.0.0.2'; Port = $Ports[$_] } }
-        $results = $targets | Test-SocketPort -StartTls Smtp -TrustedCertificatePath $Root -MinimumDaysValid 14 -Timeout 5000
+    It 'checks rows of different protocols in one call, each with its own verdict' {
+        $rows = @(
+            @{ Key = 'smtp'; StartTls = 'Smtp' }, @{ Key = 'imap'; StartTls = 'Imap' }, @{ Key = 'pop3'; StartTls = 'Pop3' },
+            @{ Key = 'imaps'; StartTls = 'None' }, @{ Key = 'expiring'; StartTls = 'Smtp' }, @{ Key = 'expired'; StartTls = 'Smtp' },
+            @{ Key = 'wrongname'; StartTls = 'Smtp' }, @{ Key = 'plainsmtp'; StartTls = 'Smtp' }) |
+            ForEach-Object { [pscustomobject]@{ ComputerName = '127.0.0.2'; Port = $Ports[$_.Key]; StartTls = $_.StartTls } }
+        $results = $rows | Test-SocketPort -UseTls -TrustedCertificatePath $Root -MinimumDaysValid 14 -Timeout 5000
         # wrongname is an IMAP server: its greeting is no SMTP 220.
-        $results.Status | Should -Be @('Open', 'CertificateExpiring', 'CertificateExpired', 'StartTlsFailed')
+        $results.Status | Should -Be @('Open', 'Open', 'Open', 'Open', 'CertificateExpiring', 'CertificateExpired', 'StartTlsFailed', 'StartTlsFailed')
+        $results[7].ErrorId | Should -Be 'StartTlsNotOffered'
     }
 }
 

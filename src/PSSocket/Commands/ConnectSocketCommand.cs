@@ -110,7 +110,7 @@ namespace PSSocket.Commands
             base.BeginProcessing();
             try
             {
-                bool tls = UseTls || IsBound(nameof(StartTls));
+                bool tls = UseTls || StartTls != StartTlsProtocol.None;
                 TlsParameters.RequireTls(
                     this,
                     tls,
@@ -129,7 +129,7 @@ namespace PSSocket.Commands
                 {
                     _tls = TlsParameters.Client(
                         this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
-                    _tls.StartTls = IsBound(nameof(StartTls)) ? StartTls : (StartTlsProtocol?)null;
+                    _tls.StartTls = StartTls;
                     _tls.RevocationMode = RevocationMode;
                 }
             }

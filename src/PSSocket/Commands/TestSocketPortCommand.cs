@@ -59,9 +59,10 @@ namespace PSSocket.Commands
 
         /// <summary>
         /// Runs this protocol's STARTTLS dialogue (Smtp, Imap, Pop3, Ftp, Postgres, Ldap) after the connect, then
-        /// the TLS handshake, as openssl s_client -starttls does; implies -UseTls.
+        /// the TLS handshake, as openssl s_client -starttls does; implies -UseTls. Binds by property name, so one
+        /// call checks CSV rows of different protocols (None: TLS from the first byte with -UseTls, else plain TCP).
         /// </summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public StartTlsProtocol StartTls { get; set; }
 
         [Parameter]
@@ -121,14 +122,16 @@ namespace PSSocket.Commands
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
             try
             {
-                bool tls = UseTls || IsBound(nameof(StartTls));
+                bool tls = UseTls || StartTls != StartTlsProtocol.None || MyInvocation.ExpectingInput;
                 TlsParameters.RequireTls(
                     this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
                 if (tls)
                 {
-                    options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
-                    options.Tls.StartTls = IsBound(nameof(StartTls)) ? StartTls : (StartTlsProtocol?)null;
-                    options.Tls.RevocationMode = RevocationMode;
+                    TlsClientOptions settings = TlsParameters.Client(
+                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
+                    settings.RevocationMode = RevocationMode;
+                    options.Tls = UseTls ? settings : null;
+                    options.StartTlsSettings = settings;
                 }
 
                 if (IsBound(nameof(MinimumDaysValid)))
@@ -157,7 +160,7 @@ namespace PSSocket.Commands
                 var target = new Target(ports.Length);
                 foreach (int port in ports)
                 {
-                    _running.Enqueue((_checker!.Check(name, port), target));
+                    _running.Enqueue((_checker!.Check(name, port, StartTls), target));
                 }
             }
 

@@ -39,7 +39,9 @@ namespace PSSocket.HealthChecks
         }
 
         /// <summary>Starts a check; the task completes with its result and never faults.</summary>
-        public Task<PortCheckResult> Check(string computerName, int port) => CheckAsync(computerName, port);
+        /// <param name="startTls">Other than None: this protocol's STARTTLS dialogue, then the TLS handshake.</param>
+        public Task<PortCheckResult> Check(string computerName, int port, StartTlsProtocol startTls = StartTlsProtocol.None) =>
+            CheckAsync(computerName, port, startTls);
 
         internal static string StatusFor(string errorId) => errorId switch
         {
@@ -50,7 +52,7 @@ namespace PSSocket.HealthChecks
             _ => PortStatus.Unreachable,
         };
 
-        private async Task<PortCheckResult> CheckAsync(string computerName, int port)
+        private async Task<PortCheckResult> CheckAsync(string computerName, int port, StartTlsProtocol startTls)
         {
             var result = new PortCheckResult { ComputerName = computerName, Port = port };
             try
@@ -58,7 +60,7 @@ namespace PSSocket.HealthChecks
                 await _throttle.WaitAsync(_cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await RunAsync(result).ConfigureAwait(false);
+                    await RunAsync(result, startTls).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -78,7 +80,7 @@ namespace PSSocket.HealthChecks
             return result;
         }
 
-        private async Task RunAsync(PortCheckResult result)
+        private async Task RunAsync(PortCheckResult result, StartTlsProtocol startTls)
         {
             IPAddress[] addresses;
             try
@@ -122,14 +124,15 @@ namespace PSSocket.HealthChecks
             try
             {
                 stream = new NetworkStream(socket, ownsSocket: false);
-                if (_options.Tls?.StartTls != null && !await StartTlsAsync(result, stream, deadline).ConfigureAwait(false))
+                if (startTls != StartTlsProtocol.None && !await StartTlsAsync(result, stream, startTls, deadline).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                if (_options.Tls != null)
+                TlsClientOptions? tls = startTls == StartTlsProtocol.None ? _options.Tls : _options.Tls ?? _options.StartTlsSettings ?? new TlsClientOptions();
+                if (tls != null)
                 {
-                    stream = await SecureAsync(result, stream, deadline).ConfigureAwait(false);
+                    stream = await SecureAsync(result, stream, tls, deadline).ConfigureAwait(false);
                     if (stream == null)
                     {
                         return;
@@ -171,11 +174,11 @@ namespace PSSocket.HealthChecks
             .Value;
 
         /// <summary>Runs the STARTTLS dialogue; false (with the result filled in) when the server did not go along.</summary>
-        private async Task<bool> StartTlsAsync(PortCheckResult result, Stream stream, Deadline deadline)
+        private async Task<bool> StartTlsAsync(PortCheckResult result, Stream stream, StartTlsProtocol protocol, Deadline deadline)
         {
             try
             {
-                await StartTlsDialogue.For(_options.Tls!.StartTls!.Value)
+                await StartTlsDialogue.For(protocol)
                     .RunAsync(stream, $"{result.ComputerName}:{result.Port}", deadline, _cancellationToken)
                     .ConfigureAwait(false);
                 return true;
@@ -188,13 +191,13 @@ namespace PSSocket.HealthChecks
         }
 
         /// <summary>The TLS stream, or null when the handshake failed (the result says why, with the certificate facts).</summary>
-        private async Task<Stream?> SecureAsync(PortCheckResult result, Stream transport, Deadline deadline)
+        private async Task<Stream?> SecureAsync(PortCheckResult result, Stream transport, TlsClientOptions tls, Deadline deadline)
         {
             string peer = result.RemoteAddress == null ? result.ComputerName : EndPoints.Format(IPAddress.Parse(result.RemoteAddress), result.Port);
             try
             {
                 TlsHandshakeResult secured = await TlsHandshake.AuthenticateAsync(
-                    transport, null, _options.Tls!, SessionTls.TargetName(result.ComputerName, null), peer, deadline, _cancellationToken, result.ComputerName)
+                    transport, null, tls, SessionTls.TargetName(result.ComputerName, null), peer, deadline, _cancellationToken, result.ComputerName)
                     .ConfigureAwait(false);
                 CopyTls(result, secured.Info);
                 return secured.Stream;

@@ -223,9 +223,9 @@ namespace PSSocket.Sessions
             {
                 try
                 {
-                    if (tls.StartTls != null)
+                    if (tls.StartTls != StartTlsProtocol.None)
                     {
-                        StartTlsDialogue.For(tls.StartTls.Value).Run(new NetworkStream(socket, ownsSocket: false), $"{host}:{port}", deadline, cancellationToken);
+                        StartTlsDialogue.For(tls.StartTls).Run(new NetworkStream(socket, ownsSocket: false), $"{host}:{port}", deadline, cancellationToken);
                     }
 
                     secured = SessionTls.Handshake(socket, null, tls, host, deadline, cancellationToken, this);

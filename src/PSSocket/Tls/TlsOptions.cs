@@ -34,8 +34,8 @@ namespace PSSocket.Tls
         /// <summary>A certificate with its private key, for servers that ask for one (mutual TLS).</summary>
         public X509Certificate2? ClientCertificate { get; set; }
 
-        /// <summary>When set, a connect runs this protocol's STARTTLS dialogue before the handshake.</summary>
-        public StartTls.StartTlsProtocol? StartTls { get; set; }
+        /// <summary>Other than None, a connect runs this protocol's STARTTLS dialogue before the handshake.</summary>
+        public StartTls.StartTlsProtocol StartTls { get; set; }
     }
 
     /// <summary>The server end of a TLS handshake: Start-SocketListener -Certificate, Start-SocketTls -Certificate.</summary>

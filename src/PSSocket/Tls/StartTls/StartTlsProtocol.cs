@@ -3,6 +3,9 @@ namespace PSSocket.Tls.StartTls
     /// <summary>The protocols whose STARTTLS upgrade Connect-Socket and Test-SocketPort -StartTls can run, as openssl s_client -starttls names them.</summary>
     public enum StartTlsProtocol
     {
+        /// <summary>No STARTTLS: TLS from the first byte (with -UseTls), or plain TCP. Lets a CSV row say so.</summary>
+        None,
+
         /// <summary>SMTP (25, 587): EHLO, then STARTTLS (RFC 3207).</summary>
         Smtp,
 
