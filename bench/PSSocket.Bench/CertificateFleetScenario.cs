@@ -25,7 +25,7 @@ namespace PSSocket.Bench
         private const string MailModule = "/usr/lib/nginx/modules/ngx_mail_module.so";
         private static readonly (string Protocol, string Tls, string StartTls)[] Kinds =
         {
-            ("smtp", "starttls", "Smtp"), ("imap", "starttls", "Imap"), ("pop3", "starttls", "Pop3"), ("imap", "ssl", "None"),
+            ("smtp", "starttls", "Smtp"), ("imap", "starttls", "Imap"), ("pop3", "starttls", "Pop3"), ("imap", "ssl", "Off"),
         };
 
         public string Name => "certfleet";

@@ -163,7 +163,7 @@ Describe 'Mail STARTTLS and TLS verdicts against nginx' -Skip:$NoNginx {
     It 'checks rows of different protocols in one call, each with its own verdict' {
         $rows = @(
             @{ Key = 'smtp'; StartTls = 'Smtp' }, @{ Key = 'imap'; StartTls = 'Imap' }, @{ Key = 'pop3'; StartTls = 'Pop3' },
-            @{ Key = 'imaps'; StartTls = 'None' }, @{ Key = 'expiring'; StartTls = 'Smtp' }, @{ Key = 'expired'; StartTls = 'Smtp' },
+            @{ Key = 'imaps'; StartTls = 'Off' }, @{ Key = 'expiring'; StartTls = 'Smtp' }, @{ Key = 'expired'; StartTls = 'Smtp' },
             @{ Key = 'wrongname'; StartTls = 'Smtp' }, @{ Key = 'plainsmtp'; StartTls = 'Smtp' }) |
             ForEach-Object { [pscustomobject]@{ ComputerName = '127.0.0.2'; Port = $Ports[$_.Key]; StartTls = $_.StartTls } }
         $results = $rows | Test-SocketPort -UseTls -TrustedCertificatePath $Root -MinimumDaysValid 14 -Timeout 5000

@@ -110,7 +110,7 @@ namespace PSSocket.Commands
             base.BeginProcessing();
             try
             {
-                bool tls = UseTls || StartTls != StartTlsProtocol.None;
+                bool tls = UseTls || StartTls != StartTlsProtocol.Off;
                 TlsParameters.RequireTls(
                     this,
                     tls,

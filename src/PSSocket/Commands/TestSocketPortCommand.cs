@@ -60,7 +60,7 @@ namespace PSSocket.Commands
         /// <summary>
         /// Runs this protocol's STARTTLS dialogue (Smtp, Imap, Pop3, Ftp, Postgres, Ldap) after the connect, then
         /// the TLS handshake, as openssl s_client -starttls does; implies -UseTls. Binds by property name, so one
-        /// call checks CSV rows of different protocols (None: TLS from the first byte with -UseTls, else plain TCP).
+        /// call checks CSV rows of different protocols (Off: TLS from the first byte with -UseTls, else plain TCP).
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public StartTlsProtocol StartTls { get; set; }
@@ -122,7 +122,7 @@ namespace PSSocket.Commands
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
             try
             {
-                bool tls = UseTls || StartTls != StartTlsProtocol.None || MyInvocation.ExpectingInput;
+                bool tls = UseTls || StartTls != StartTlsProtocol.Off || MyInvocation.ExpectingInput;
                 TlsParameters.RequireTls(
                     this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
                 if (tls)

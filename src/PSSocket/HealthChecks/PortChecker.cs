@@ -39,8 +39,8 @@ namespace PSSocket.HealthChecks
         }
 
         /// <summary>Starts a check; the task completes with its result and never faults.</summary>
-        /// <param name="startTls">Other than None: this protocol's STARTTLS dialogue, then the TLS handshake.</param>
-        public Task<PortCheckResult> Check(string computerName, int port, StartTlsProtocol startTls = StartTlsProtocol.None) =>
+        /// <param name="startTls">Other than Off: this protocol's STARTTLS dialogue, then the TLS handshake.</param>
+        public Task<PortCheckResult> Check(string computerName, int port, StartTlsProtocol startTls = StartTlsProtocol.Off) =>
             CheckAsync(computerName, port, startTls);
 
         internal static string StatusFor(string errorId) => errorId switch
@@ -124,12 +124,12 @@ namespace PSSocket.HealthChecks
             try
             {
                 stream = new NetworkStream(socket, ownsSocket: false);
-                if (startTls != StartTlsProtocol.None && !await StartTlsAsync(result, stream, startTls, deadline).ConfigureAwait(false))
+                if (startTls != StartTlsProtocol.Off && !await StartTlsAsync(result, stream, startTls, deadline).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                TlsClientOptions? tls = startTls == StartTlsProtocol.None ? _options.Tls : _options.Tls ?? _options.StartTlsSettings ?? new TlsClientOptions();
+                TlsClientOptions? tls = startTls == StartTlsProtocol.Off ? _options.Tls : _options.Tls ?? _options.StartTlsSettings ?? new TlsClientOptions();
                 if (tls != null)
                 {
                     stream = await SecureAsync(result, stream, tls, deadline).ConfigureAwait(false);

@@ -223,7 +223,7 @@ namespace PSSocket.Sessions
             {
                 try
                 {
-                    if (tls.StartTls != StartTlsProtocol.None)
+                    if (tls.StartTls != StartTlsProtocol.Off)
                     {
                         StartTlsDialogue.For(tls.StartTls).Run(new NetworkStream(socket, ownsSocket: false), $"{host}:{port}", deadline, cancellationToken);
                     }

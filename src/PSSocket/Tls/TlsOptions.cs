@@ -34,7 +34,7 @@ namespace PSSocket.Tls
         /// <summary>A certificate with its private key, for servers that ask for one (mutual TLS).</summary>
         public X509Certificate2? ClientCertificate { get; set; }
 
-        /// <summary>Other than None, a connect runs this protocol's STARTTLS dialogue before the handshake.</summary>
+        /// <summary>Other than Off, a connect runs this protocol's STARTTLS dialogue before the handshake.</summary>
         public StartTls.StartTlsProtocol StartTls { get; set; }
     }
 

@@ -19,7 +19,7 @@ namespace PSSocket.Tls.StartTls
             StartTlsProtocol.Ftp => new FtpStartTls(),
             StartTlsProtocol.Postgres => new PostgresStartTls(),
             StartTlsProtocol.Ldap => new LdapStartTls(),
-            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "None has no dialogue."),
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Off has no dialogue."),
         };
 
         /// <summary>

@@ -4,7 +4,7 @@ namespace PSSocket.Tls.StartTls
     public enum StartTlsProtocol
     {
         /// <summary>No STARTTLS: TLS from the first byte (with -UseTls), or plain TCP. Lets a CSV row say so.</summary>
-        None,
+        Off,
 
         /// <summary>SMTP (25, 587): EHLO, then STARTTLS (RFC 3207).</summary>
         Smtp,
