@@ -170,6 +170,9 @@ Describe 'Mail STARTTLS and TLS verdicts against nginx' -Skip:$NoNginx {
         # wrongname is an IMAP server: its greeting is no SMTP 220.
         $results.Status | Should -Be @('Open', 'Open', 'Open', 'Open', 'CertificateExpiring', 'CertificateExpired', 'StartTlsFailed', 'StartTlsFailed')
         $results[7].ErrorId | Should -Be 'StartTlsNotOffered'
+        $again = $results | Where-Object Success | Test-SocketPort -UseTls -TrustedCertificatePath $Root -Timeout 5000
+        $again.StartTls | Should -Be @('Smtp', 'Imap', 'Pop3', 'Off')
+        $again.Status | Should -Be @('Open', 'Open', 'Open', 'Open')
     }
 }
 

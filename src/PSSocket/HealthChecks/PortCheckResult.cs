@@ -60,6 +60,9 @@ namespace PSSocket.HealthChecks
 
         public int Port { get; set; }
 
+        /// <summary>The STARTTLS protocol the check ran (Smtp, Imap, ...), or Off; binds back to Test-SocketPort -StartTls.</summary>
+        public string StartTls { get; set; } = "Off";
+
         /// <summary>
         /// Open, Refused, TimedOut, NameNotResolved, Unreachable, TlsFailed, CertificateExpired, CertificateExpiring,
         /// CertificateUntrusted, CertificateNameMismatch, CertificateRevoked, StartTlsFailed or UnexpectedResponse (see PortStatus).

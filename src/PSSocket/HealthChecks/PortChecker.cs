@@ -54,7 +54,7 @@ namespace PSSocket.HealthChecks
 
         private async Task<PortCheckResult> CheckAsync(string computerName, int port, StartTlsProtocol startTls)
         {
-            var result = new PortCheckResult { ComputerName = computerName, Port = port };
+            var result = new PortCheckResult { ComputerName = computerName, Port = port, StartTls = startTls.ToString() };
             try
             {
                 await _throttle.WaitAsync(_cancellationToken).ConfigureAwait(false);
