@@ -214,24 +214,25 @@ $tls
     $process
 }
 
-# slapd in the foreground (-d 0) with one empty mdb database and StartTLS.
+# slapd in the foreground (-d 0) with one empty mdb database, and StartTLS when a certificate is given.
 function Start-SlapdTls([string] $Address, [int] $Port, $Certificate) {
-    $dir = Join-Path $script:TestDirectory 'slapd'
+    $name = "slapd-$Port"
+    $dir = Join-Path $script:TestDirectory $name
     $null = New-Item -ItemType Directory -Path "$dir/db" -Force
+    $tls = if ($Certificate) { "TLSCertificateFile $($Certificate.CertPath)`nTLSCertificateKeyFile $($Certificate.KeyPath)" } else { '' }
     Set-Content -LiteralPath "$dir/slapd.conf" -Value @"
 include /etc/ldap/schema/core.schema
 pidfile $dir/slapd.pid
 argsfile $dir/slapd.args
-TLSCertificateFile $($Certificate.CertPath)
-TLSCertificateKeyFile $($Certificate.KeyPath)
+$tls
 modulepath /usr/lib/ldap
 moduleload back_mdb
 database mdb
 suffix "dc=pssocket,dc=test"
 directory $dir/db
 "@
-    $process = Start-ServerProcess 'slapd' 'slapd' @('-f', "$dir/slapd.conf", '-h', "ldap://$($Address):$Port/", '-d', '0')
-    try { Wait-ServerReady $process 'slapd' @(@{ Address = $Address; Port = $Port }) } catch { Stop-ServerProcess $process; throw }
+    $process = Start-ServerProcess $name 'slapd' @('-f', "$dir/slapd.conf", '-h', "ldap://$($Address):$Port/", '-d', '0')
+    try { Wait-ServerReady $process $name @(@{ Address = $Address; Port = $Port }) } catch { Stop-ServerProcess $process; throw }
     $process
 }
 

@@ -225,11 +225,21 @@ Describe 'vsftpd with AUTH TLS' -Skip:$NoVsftpd {
 Describe 'slapd with StartTLS' -Skip:$NoSlapd {
     BeforeAll {
         $Port = Get-FreeLoopbackPort '127.0.0.5'
+        $PlainPort = Get-FreeLoopbackPort '127.0.0.5'
         $Slapd = Start-SlapdTls '127.0.0.5' $Port $Fleet.Chain
+        $PlainSlapd = Start-SlapdTls '127.0.0.5' $PlainPort $null
     }
 
     AfterAll {
         Stop-ServerProcess $Slapd
+        Stop-ServerProcess $PlainSlapd
+    }
+
+    It 'reports StartTlsNotOffered for a server without TLS (protocolError)' {
+        $result = Test-SocketPort 127.0.0.5 $PlainPort -StartTls Ldap -TrustedCertificatePath $Root -Timeout 5000
+        $result.ErrorId | Should -Be 'StartTlsNotOffered'
+        { Connect-Socket 127.0.0.5 $PlainPort -StartTls Ldap -Timeout 5000 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'StartTlsNotOffered,PSSocket.Commands.ConnectSocketCommand'
     }
 
     It 'checks the certificate after the StartTLS extended operation' {
