@@ -44,6 +44,8 @@ Describe 'PEM certificate files' {
         $session = Connect-Socket 127.0.0.1 $listener.LocalEndPoint.Port -UseTls -TrustedCertificatePath $bundle -Timeout 5000
         $session.Tls.Subject | Should -Be 'CN=localhost chain'
         $session.Tls.ChainValid | Should -BeTrue
+        (Test-SocketPort 127.0.0.1 $listener.LocalEndPoint.Port -UseTls -TrustedCertificate $bundle -Timeout 5000).Status |
+            Should -Be 'Open' -Because '-TrustedCertificate takes the path of a bundle too'
     }
 
     It 'decrypts an encrypted PKCS#8 key with -CertificatePassword' {

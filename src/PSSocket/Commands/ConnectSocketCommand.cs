@@ -67,6 +67,7 @@ namespace PSSocket.Commands
         /// <summary>CA certificates (or the server's own certificate) to trust instead of the system's root store.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
 
         /// <summary>A certificate with its private key for servers that require one (mutual TLS).</summary>

@@ -77,6 +77,7 @@ namespace PSSocket.Commands
         /// <summary>With -RequireClientCertificate: the CA certificates that client certificates must chain to, instead of the system's roots.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
 
         /// <summary>With -RequireClientCertificate: PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>

@@ -74,6 +74,7 @@ namespace PSSocket.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
 
         /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
