@@ -216,9 +216,9 @@ Describe 'Test-SocketPort probes and TLS' {
         $r.CertificateSubjectAlternativeNames | Should -Contain 'localhost'
     }
 
-    It 'says TlsFailed for an untrusted certificate, and still reports its facts' {
+    It 'says CertificateUntrusted for an untrusted certificate, and still reports its facts' {
         $r = Test-SocketPort localhost $tls.LocalEndPoint.Port -UseTls -Timeout 5000
-        $r.Status | Should -Be 'TlsFailed'
+        $r.Status | Should -Be 'CertificateUntrusted'
         $r.ErrorId | Should -Be 'TlsUntrustedCertificate'
         $r.CertificateChainValid | Should -BeFalse
         $r.CertificateChainStatus | Should -Contain 'PartialChain'
@@ -234,7 +234,7 @@ Describe 'Test-SocketPort probes and TLS' {
     It 'finds an expired certificate' {
         $expired = Start-SocketListener -Echo -Certificate $certs.Expired
         $r = Test-SocketPort localhost $expired.LocalEndPoint.Port -UseTls -TrustedCertificate $certs.CA -Timeout 5000
-        $r.Status | Should -Be 'TlsFailed'
+        $r.Status | Should -Be 'CertificateExpired'
         $r.ErrorId | Should -Be 'TlsCertificateExpired'
         $r.CertificateDaysUntilExpiry | Should -BeLessThan 0
         $expired | Close-Socket

@@ -144,13 +144,13 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
         }
     }
 
-    It 'reports an untrusted certificate remotely as TlsFailed with its error id' {
+    It 'reports an untrusted certificate remotely as CertificateUntrusted with its error id' {
         $results = Invoke-Command -Session $sessions[0] -ScriptBlock {
             param($Port)
             Test-SocketPort -ComputerName 127.0.0.1 -Port $Port -UseTls -Timeout 10000
         } -ArgumentList $tlsPort
 
-        $results.Status | Should -Be 'TlsFailed'
+        $results.Status | Should -Be 'CertificateUntrusted'
         $results.ErrorId | Should -Be 'TlsUntrustedCertificate'
         $results.CertificateThumbprint | Should -Be $certificate.Thumbprint
     }

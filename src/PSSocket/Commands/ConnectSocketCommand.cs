@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 
 namespace PSSocket.Commands
 {
@@ -46,6 +47,14 @@ namespace PSSocket.Commands
         [Alias("Tls")]
         public SwitchParameter UseTls { get; set; }
 
+        /// <summary>
+        /// Runs this protocol's STARTTLS dialogue (Smtp, Imap, Pop3, Ftp, Postgres, Ldap) after the connect, then the
+        /// TLS handshake; implies -UseTls. The session then speaks TLS, past the protocol's upgrade.
+        /// </summary>
+        [Parameter(ParameterSetName = NewSessionSet)]
+        [Parameter(ParameterSetName = SessionSet)]
+        public StartTlsProtocol StartTls { get; set; }
+
         /// <summary>The name sent as SNI and checked against the server's certificate, when it differs from -ComputerName.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -58,19 +67,37 @@ namespace PSSocket.Commands
         /// <summary>CA certificates (or the server's own certificate) to trust instead of the system's root store.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
 
         /// <summary>A certificate with its private key for servers that require one (mutual TLS).</summary>
         [Parameter]
         public X509Certificate2? ClientCertificate { get; set; }
 
-        /// <summary>A PFX file holding the client certificate and its key.</summary>
+        /// <summary>A PFX or PEM file holding the client certificate and (PFX, or PEM with the key in it) its key.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ClientCertificatePath { get; set; }
 
+        /// <summary>The PEM file of -ClientCertificatePath's private key, when it is not in the certificate's file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificateKeyPath { get; set; }
+
+        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrustedCertificatePath { get; set; }
+
         [Parameter]
         public SecureString? ClientCertificatePassword { get; set; }
+
+        /// <summary>
+        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
+        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
+        /// </summary>
+        [Parameter]
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
 
         /// <summary>The TLS versions to offer; by default the operating system's choice.</summary>
         [Parameter]
@@ -84,21 +111,27 @@ namespace PSSocket.Commands
             base.BeginProcessing();
             try
             {
+                bool tls = UseTls || StartTls != StartTlsProtocol.Off;
                 TlsParameters.RequireTls(
                     this,
-                    UseTls,
-                    "-UseTls",
+                    tls,
+                    "-UseTls or -StartTls",
                     nameof(ServerName),
                     nameof(SkipCertificateCheck),
                     nameof(TrustedCertificate),
+                    nameof(TrustedCertificatePath),
                     nameof(ClientCertificate),
                     nameof(ClientCertificatePath),
+                    nameof(ClientCertificateKeyPath),
                     nameof(ClientCertificatePassword),
-                    nameof(TlsProtocol));
-                if (UseTls)
+                    nameof(TlsProtocol),
+                    nameof(RevocationMode));
+                if (tls)
                 {
                     _tls = TlsParameters.Client(
-                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol);
+                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
+                    _tls.StartTls = StartTls;
+                    _tls.RevocationMode = RevocationMode;
                 }
             }
             catch (SocketSessionException e)

@@ -73,6 +73,7 @@ namespace PSSocket.Commands
         public static ErrorRecord From(SocketSessionException error)
         {
             ErrorCategory category = Categories.TryGetValue(error.ErrorId, out ErrorCategory known) || KindCategories.TryGetValue(error.ErrorId, out known)
+                || CertificateCategories.TryGetValue(error.ErrorId, out known)
                 ? known
                 : ErrorCategory.NotSpecified;
             return new ErrorRecord(error, error.ErrorId, category, error.Target);

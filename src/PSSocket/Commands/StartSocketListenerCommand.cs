@@ -56,11 +56,17 @@ namespace PSSocket.Commands
         [Parameter]
         public X509Certificate2? Certificate { get; set; }
 
-        /// <summary>Serves TLS with the certificate and key of this PFX file.</summary>
+        /// <summary>Serves TLS with the certificate and key of this PFX or PEM file (a PEM key may be in -KeyPath instead).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? CertificatePath { get; set; }
 
+        /// <summary>The PEM file of -CertificatePath's private key, when it is not in the certificate's file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyPath { get; set; }
+
+        /// <summary>The password of a PFX file or of an encrypted PEM (PKCS#8) key.</summary>
         [Parameter]
         public SecureString? CertificatePassword { get; set; }
 
@@ -71,7 +77,13 @@ namespace PSSocket.Commands
         /// <summary>With -RequireClientCertificate: the CA certificates that client certificates must chain to, instead of the system's roots.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
+
+        /// <summary>With -RequireClientCertificate: PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrustedCertificatePath { get; set; }
 
         /// <summary>With -RequireClientCertificate: accepts any client certificate, valid or not.</summary>
         [Parameter]
@@ -233,12 +245,14 @@ namespace PSSocket.Commands
                     tls,
                     "-Certificate or -CertificatePath",
                     nameof(CertificatePassword),
+                    nameof(KeyPath),
                     nameof(RequireClientCertificate),
                     nameof(TrustedCertificate),
+                    nameof(TrustedCertificatePath),
                     nameof(SkipCertificateCheck),
                     nameof(TlsProtocol));
                 return tls
-                    ? TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol)
+                    ? TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol, KeyPath, TrustedCertificatePath)
                     : null;
             }
             catch (SocketSessionException e)

@@ -35,6 +35,11 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? ClientCertificatePath { get; set; }
 
+        /// <summary>The PEM file of -ClientCertificatePath's private key, when it is not in the certificate's file.</summary>
+        [Parameter(ParameterSetName = ClientSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ClientCertificateKeyPath { get; set; }
+
         [Parameter(ParameterSetName = ClientSet)]
         public SecureString? ClientCertificatePassword { get; set; }
 
@@ -45,6 +50,11 @@ namespace PSSocket.Commands
         [Parameter(Mandatory = true, ParameterSetName = ServerPathSet)]
         [ValidateNotNullOrEmpty]
         public string? CertificatePath { get; set; }
+
+        /// <summary>The PEM file of -CertificatePath's private key, when it is not in the certificate's file.</summary>
+        [Parameter(ParameterSetName = ServerPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? KeyPath { get; set; }
 
         [Parameter(ParameterSetName = ServerPathSet)]
         public SecureString? CertificatePassword { get; set; }
@@ -58,11 +68,24 @@ namespace PSSocket.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
+
+        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrustedCertificatePath { get; set; }
 
         [Parameter]
         [Alias("SslProtocol")]
         public TlsProtocol[]? TlsProtocol { get; set; }
+
+        /// <summary>
+        /// Checks the peer's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
+        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
+        /// </summary>
+        [Parameter]
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
 
         /// <summary>How long the handshake may take, in milliseconds; -1 waits forever. Default: the session's ConnectTimeout.</summary>
         [Parameter]
@@ -83,8 +106,9 @@ namespace PSSocket.Commands
             try
             {
                 _options = ParameterSetName == ClientSet
-                    ? TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol)
-                    : (TlsOptions)TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol);
+                    ? TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath)
+                    : (TlsOptions)TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol, KeyPath, TrustedCertificatePath);
+                _options.RevocationMode = RevocationMode;
             }
             catch (SocketSessionException e)
             {

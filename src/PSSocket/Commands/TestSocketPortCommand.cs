@@ -9,6 +9,7 @@ using PSSocket.Errors;
 using PSSocket.HealthChecks;
 using PSSocket.Sessions;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 
 namespace PSSocket.Commands
 {
@@ -57,6 +58,14 @@ namespace PSSocket.Commands
         [Alias("Tls")]
         public SwitchParameter UseTls { get; set; }
 
+        /// <summary>
+        /// Runs this protocol's STARTTLS dialogue (Smtp, Imap, Pop3, Ftp, Postgres, Ldap) after the connect, then
+        /// the TLS handshake, as openssl s_client -starttls does; implies -UseTls. Binds by property name, so one
+        /// call checks CSV rows of different protocols (Off: TLS from the first byte with -UseTls, else plain TCP).
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public StartTlsProtocol StartTls { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ServerName { get; set; }
@@ -66,7 +75,13 @@ namespace PSSocket.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [CertificateBundleTransformation]
         public X509Certificate2[]? TrustedCertificate { get; set; }
+
+        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? TrustedCertificatePath { get; set; }
 
         [Parameter]
         public X509Certificate2? ClientCertificate { get; set; }
@@ -84,6 +99,22 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? Expect { get; set; }
 
+        /// <summary>
+        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
+        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
+        /// </summary>
+        [Parameter]
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+
+        /// <summary>
+        /// With TLS: the certificate must stay valid for at least this many more whole days; one that expires
+        /// sooner gives the status CertificateExpiring (and -Quiet false), so a check fails before the outage.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        [Alias("CertificateExpiryDays")]
+        public int MinimumDaysValid { get; set; }
+
         /// <summary>Writes one Boolean per computer name: true when every port checked on it is Open.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -93,11 +124,21 @@ namespace PSSocket.Commands
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
             try
             {
+                bool tls = UseTls || StartTls != StartTlsProtocol.Off || MyInvocation.ExpectingInput;
                 TlsParameters.RequireTls(
-                    this, UseTls, "-UseTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(ClientCertificate), nameof(TlsProtocol));
-                if (UseTls)
+                    this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
+                if (tls)
                 {
-                    options.Tls = TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol);
+                    TlsClientOptions settings = TlsParameters.Client(
+                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
+                    settings.RevocationMode = RevocationMode;
+                    options.Tls = UseTls ? settings : null;
+                    options.StartTlsSettings = settings;
+                }
+
+                if (IsBound(nameof(MinimumDaysValid)))
+                {
+                    options.MinimumDaysValid = MinimumDaysValid;
                 }
 
                 if (Expect != null)
@@ -122,7 +163,7 @@ namespace PSSocket.Commands
                 var target = new Target(name, ports.Length);
                 foreach (int port in ports)
                 {
-                    _running.Enqueue((_checker!.Check(name, port), target, port));
+                    _running.Enqueue((_checker!.Check(name, port, StartTls), target, port));
                 }
             }
 

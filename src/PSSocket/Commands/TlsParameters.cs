@@ -36,7 +36,9 @@ namespace PSSocket.Commands
             X509Certificate2? clientCertificate,
             string? clientCertificatePath,
             SecureString? clientCertificatePassword,
-            TlsProtocol[]? protocols)
+            TlsProtocol[]? protocols,
+            string? clientCertificateKeyPath = null,
+            string[]? trustedCertificatePaths = null)
         {
             if (clientCertificate != null && clientCertificatePath != null)
             {
@@ -46,7 +48,8 @@ namespace PSSocket.Commands
 
             if (clientCertificatePath != null)
             {
-                clientCertificate = CertificateLoader.LoadPfx(Resolve(cmdlet, clientCertificatePath), clientCertificatePassword, needPrivateKey: true);
+                clientCertificate = CertificateLoader.Load(
+                    Resolve(cmdlet, clientCertificatePath), ResolveOptional(cmdlet, clientCertificateKeyPath), clientCertificatePassword, needPrivateKey: true);
             }
             else if (clientCertificate != null)
             {
@@ -57,7 +60,7 @@ namespace PSSocket.Commands
             {
                 ServerName = string.IsNullOrEmpty(serverName) ? null : serverName,
                 SkipCertificateCheck = skipCertificateCheck,
-                TrustedCertificates = Collection(trustedCertificates),
+                TrustedCertificates = Trusted(cmdlet, trustedCertificates, trustedCertificatePaths),
                 ClientCertificate = clientCertificate,
                 Protocols = TlsProtocols.Combine(protocols),
             };
@@ -71,7 +74,9 @@ namespace PSSocket.Commands
             bool requireClientCertificate,
             bool skipCertificateCheck,
             X509Certificate2[]? trustedCertificates,
-            TlsProtocol[]? protocols)
+            TlsProtocol[]? protocols,
+            string? keyPath = null,
+            string[]? trustedCertificatePaths = null)
         {
             if (certificate != null && certificatePath != null)
             {
@@ -81,7 +86,7 @@ namespace PSSocket.Commands
 
             if (certificatePath != null)
             {
-                certificate = CertificateLoader.LoadPfx(Resolve(cmdlet, certificatePath), certificatePassword, needPrivateKey: true);
+                certificate = CertificateLoader.Load(Resolve(cmdlet, certificatePath), ResolveOptional(cmdlet, keyPath), certificatePassword, needPrivateKey: true);
             }
             else
             {
@@ -92,9 +97,24 @@ namespace PSSocket.Commands
             {
                 RequireClientCertificate = requireClientCertificate,
                 SkipCertificateCheck = skipCertificateCheck,
-                TrustedCertificates = Collection(trustedCertificates),
+                TrustedCertificates = Trusted(cmdlet, trustedCertificates, trustedCertificatePaths),
                 Protocols = TlsProtocols.Combine(protocols),
             };
+        }
+
+        private static string? ResolveOptional(PSCmdlet cmdlet, string? path) => path == null ? null : Resolve(cmdlet, path);
+
+        /// <summary>The -TrustedCertificate objects and every certificate of the -TrustedCertificatePath files (PEM bundles or DER).</summary>
+        private static X509Certificate2Collection? Trusted(PSCmdlet cmdlet, X509Certificate2[]? certificates, string[]? paths)
+        {
+            X509Certificate2Collection? trusted = Collection(certificates);
+            foreach (string path in paths ?? new string[0])
+            {
+                trusted ??= new X509Certificate2Collection();
+                trusted.AddRange(PemCertificates.LoadBundle(Resolve(cmdlet, path)));
+            }
+
+            return trusted;
         }
 
         private static string Resolve(PSCmdlet cmdlet, string path) => cmdlet.GetUnresolvedProviderPathFromPSPath(path);

@@ -21,6 +21,9 @@ namespace PSSocket.HealthChecks
         /// <summary>Null: plain TCP. Otherwise a TLS handshake follows the connect.</summary>
         public TlsClientOptions? Tls { get; set; }
 
+        /// <summary>The TLS settings of a check that names a STARTTLS protocol while <see cref="Tls"/> is null.</summary>
+        public TlsClientOptions? StartTlsSettings { get; set; }
+
         /// <summary>Text sent once connected (and secured), before waiting for <see cref="Expect"/>.</summary>
         public string? Send { get; set; }
 
@@ -28,5 +31,8 @@ namespace PSSocket.HealthChecks
         public Regex? Expect { get; set; }
 
         public Encoding Encoding { get; set; } = SocketSettings.DefaultEncoding;
+
+        /// <summary>With TLS: a certificate that expires in fewer whole days than this makes the status CertificateExpiring.</summary>
+        public int? MinimumDaysValid { get; set; }
     }
 }

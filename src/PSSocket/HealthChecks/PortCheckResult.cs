@@ -20,8 +20,26 @@ namespace PSSocket.HealthChecks
         /// <summary>No route to the host or its network, or another socket error.</summary>
         public const string Unreachable = "Unreachable";
 
-        /// <summary>The port accepted the connection, but the TLS handshake or the certificate check failed (ErrorId says which).</summary>
+        /// <summary>The port accepted the connection, but the TLS handshake failed (ErrorId says which).</summary>
         public const string TlsFailed = "TlsFailed";
+
+        /// <summary>The certificate (or one of its chain) is outside its validity period.</summary>
+        public const string CertificateExpired = "CertificateExpired";
+
+        /// <summary>The certificate is good, but expires within -MinimumDaysValid days.</summary>
+        public const string CertificateExpiring = "CertificateExpiring";
+
+        /// <summary>The certificate's chain does not reach a trusted root (self-signed, unknown CA, missing intermediate).</summary>
+        public const string CertificateUntrusted = "CertificateUntrusted";
+
+        /// <summary>The certificate is not issued for the name checked (the host name or -ServerName).</summary>
+        public const string CertificateNameMismatch = "CertificateNameMismatch";
+
+        /// <summary>With -RevocationMode: the certificate or one of its chain is revoked.</summary>
+        public const string CertificateRevoked = "CertificateRevoked";
+
+        /// <summary>With -StartTls: the server did not offer STARTTLS, refused it, or broke the dialogue (ErrorId says which).</summary>
+        public const string StartTlsFailed = "StartTlsFailed";
 
         /// <summary>The port accepted the connection, but the reply did not match -Expect in time.</summary>
         public const string UnexpectedResponse = "UnexpectedResponse";
@@ -42,7 +60,13 @@ namespace PSSocket.HealthChecks
 
         public int Port { get; set; }
 
-        /// <summary>Open, Refused, TimedOut, NameNotResolved, Unreachable, TlsFailed or UnexpectedResponse (see PortStatus).</summary>
+        /// <summary>The STARTTLS protocol the check ran (Smtp, Imap, ...), or Off; binds back to Test-SocketPort -StartTls.</summary>
+        public string StartTls { get; set; } = "Off";
+
+        /// <summary>
+        /// Open, Refused, TimedOut, NameNotResolved, Unreachable, TlsFailed, CertificateExpired, CertificateExpiring,
+        /// CertificateUntrusted, CertificateNameMismatch, CertificateRevoked, StartTlsFailed or UnexpectedResponse (see PortStatus).
+        /// </summary>
         public string Status { get; set; } = string.Empty;
 
         /// <summary>True when Status is Open.</summary>
@@ -89,6 +113,9 @@ namespace PSSocket.HealthChecks
         public string[]? CertificateChainStatus { get; set; }
 
         public bool? CertificateNameMatches { get; set; }
+
+        /// <summary>With -RevocationMode: Good, Revoked or Unknown; NotChecked without it.</summary>
+        public string? CertificateRevocationStatus { get; set; }
 
         public override string ToString() => $"{ComputerName}:{Port} {Status}";
     }

@@ -11,6 +11,7 @@ using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Threading;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 
 namespace PSSocket.HealthChecks
 {
@@ -42,10 +43,11 @@ namespace PSSocket.HealthChecks
         public PortCheckTally Tally { get; } = new PortCheckTally();
 
         /// <summary>Starts a check; the task completes with its result and never faults.</summary>
-        public Task<PortCheckResult> Check(string computerName, int port)
+        /// <param name="startTls">Other than Off: this protocol's STARTTLS dialogue, then the TLS handshake.</param>
+        public Task<PortCheckResult> Check(string computerName, int port, StartTlsProtocol startTls = StartTlsProtocol.Off)
         {
             Tally.Start();
-            return CheckAsync(computerName, port);
+            return CheckAsync(computerName, port, startTls);
         }
 
         internal static string StatusFor(string errorId) => errorId switch
@@ -57,15 +59,15 @@ namespace PSSocket.HealthChecks
             _ => PortStatus.Unreachable,
         };
 
-        private async Task<PortCheckResult> CheckAsync(string computerName, int port)
+        private async Task<PortCheckResult> CheckAsync(string computerName, int port, StartTlsProtocol startTls)
         {
-            var result = new PortCheckResult { ComputerName = computerName, Port = port };
+            var result = new PortCheckResult { ComputerName = computerName, Port = port, StartTls = startTls.ToString() };
             try
             {
                 await _throttle.WaitAsync(_cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await RunAsync(result).ConfigureAwait(false);
+                    await RunAsync(result, startTls).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -86,7 +88,7 @@ namespace PSSocket.HealthChecks
             return result;
         }
 
-        private async Task RunAsync(PortCheckResult result)
+        private async Task RunAsync(PortCheckResult result, StartTlsProtocol startTls)
         {
             IPAddress[] addresses;
             try
@@ -130,9 +132,15 @@ namespace PSSocket.HealthChecks
             try
             {
                 stream = new NetworkStream(socket, ownsSocket: false);
-                if (_options.Tls != null)
+                if (startTls != StartTlsProtocol.Off && !await StartTlsAsync(result, stream, startTls, deadline).ConfigureAwait(false))
                 {
-                    stream = await SecureAsync(result, stream, deadline).ConfigureAwait(false);
+                    return;
+                }
+
+                TlsClientOptions? tls = startTls == StartTlsProtocol.Off ? _options.Tls : _options.Tls ?? _options.StartTlsSettings ?? new TlsClientOptions();
+                if (tls != null)
+                {
+                    stream = await SecureAsync(result, stream, tls, deadline).ConfigureAwait(false);
                     if (stream == null)
                     {
                         return;
@@ -149,6 +157,7 @@ namespace PSSocket.HealthChecks
 
                 result.Status = PortStatus.Open;
                 result.Success = true;
+                PortVerdict.ApplyThreshold(result, _options.MinimumDaysValid);
             }
             finally
             {
@@ -172,14 +181,31 @@ namespace PSSocket.HealthChecks
                 name => new Lazy<Task<IPAddress[]>>(() => HostResolver.ResolveAsync(name, Deadline.After(_options.Timeout), _cancellationToken)))
             .Value;
 
+        /// <summary>Runs the STARTTLS dialogue; false (with the result filled in) when the server did not go along.</summary>
+        private async Task<bool> StartTlsAsync(PortCheckResult result, Stream stream, StartTlsProtocol protocol, Deadline deadline)
+        {
+            try
+            {
+                await StartTlsDialogue.For(protocol)
+                    .RunAsync(stream, $"{result.ComputerName}:{result.Port}", deadline, _cancellationToken)
+                    .ConfigureAwait(false);
+                return true;
+            }
+            catch (SocketSessionException e)
+            {
+                Fail(result, PortVerdict.StatusFor(e.ErrorId), e.ErrorId, e.Message, e);
+                return false;
+            }
+        }
+
         /// <summary>The TLS stream, or null when the handshake failed (the result says why, with the certificate facts).</summary>
-        private async Task<Stream?> SecureAsync(PortCheckResult result, Stream transport, Deadline deadline)
+        private async Task<Stream?> SecureAsync(PortCheckResult result, Stream transport, TlsClientOptions tls, Deadline deadline)
         {
             string peer = result.RemoteAddress == null ? result.ComputerName : EndPoints.Format(IPAddress.Parse(result.RemoteAddress), result.Port);
             try
             {
                 TlsHandshakeResult secured = await TlsHandshake.AuthenticateAsync(
-                    transport, null, _options.Tls!, SessionTls.TargetName(result.ComputerName, null), peer, deadline, _cancellationToken, result.ComputerName)
+                    transport, null, tls, SessionTls.TargetName(result.ComputerName, null), peer, deadline, _cancellationToken, result.ComputerName)
                     .ConfigureAwait(false);
                 CopyTls(result, secured.Info);
                 return secured.Stream;
@@ -191,7 +217,7 @@ namespace PSSocket.HealthChecks
                     CopyTls(result, e.Facts);
                 }
 
-                Fail(result, PortStatus.TlsFailed, e.ErrorId, e.Message, e);
+                Fail(result, PortVerdict.StatusFor(e.ErrorId), e.ErrorId, e.Message, e);
                 return null;
             }
         }
@@ -310,6 +336,7 @@ namespace PSSocket.HealthChecks
             result.CertificateChainValid = info.Subject == null ? (bool?)null : info.ChainValid;
             result.CertificateChainStatus = info.ChainStatus;
             result.CertificateNameMatches = info.NameMatches;
+            result.CertificateRevocationStatus = info.Subject == null ? null : info.RevocationStatus;
         }
 
         private static void Fail(PortCheckResult result, string status, string errorId, string message, Exception? error)

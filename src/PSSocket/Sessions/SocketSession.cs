@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using PSSocket.Errors;
 using PSSocket.Framing;
 using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 using PSSocket.Servers;
 using PSSocket.Threading;
 
@@ -237,6 +238,11 @@ namespace PSSocket.Sessions
             {
                 try
                 {
+                    if (tls.StartTls != StartTlsProtocol.Off)
+                    {
+                        StartTlsDialogue.For(tls.StartTls).Run(new NetworkStream(socket, ownsSocket: false), $"{host}:{port}", deadline, cancellationToken);
+                    }
+
                     secured = SessionTls.Handshake(socket, null, tls, host, deadline, cancellationToken, this);
                 }
                 catch

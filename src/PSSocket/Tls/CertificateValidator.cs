@@ -45,7 +45,9 @@ namespace PSSocket.Tls
             DateTime now = DateTime.Now;
             CertificateFacts.CopyTo(peer, verdict.Facts, now);
 
-            X509ChainStatusFlags problems = ChainProblems(peer, chain, options.TrustedCertificates);
+            X509ChainStatusFlags problems = ChainProblems(peer, options.RevocationMode == X509RevocationMode.NoCheck ? chain : null, options.TrustedCertificates, options.RevocationMode);
+            verdict.Facts.RevocationStatus = RevocationStatus.From(options.RevocationMode, problems);
+            problems &= ~RevocationStatus.UndecidedFlags;
             bool outsideValidity = now < peer.NotBefore || now > peer.NotAfter;
             if (outsideValidity)
             {
@@ -57,7 +59,12 @@ namespace PSSocket.Tls
             verdict.Facts.NameMatches = isClient ? (policyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 : (bool?)null;
 
             string who = isClient ? "server" : "client";
-            if ((problems & X509ChainStatusFlags.NotTimeValid) != 0)
+            if ((problems & X509ChainStatusFlags.Revoked) != 0)
+            {
+                verdict.ErrorId = ErrorIds.TlsCertificateRevoked;
+                verdict.Message = $"The {who} certificate '{peer.Subject}' (or a certificate of its chain) is revoked by its issuer.";
+            }
+            else if ((problems & X509ChainStatusFlags.NotTimeValid) != 0)
             {
                 verdict.ErrorId = ErrorIds.TlsCertificateExpired;
                 verdict.Message = now < peer.NotBefore && !(now > peer.NotAfter)
@@ -108,9 +115,10 @@ namespace PSSocket.Tls
         /// <summary>
         /// The chain's problems. With trust anchors, the chain is built again with them as candidates and is
         /// trusted only when one of them is in it (a CA, or the peer's own certificate pinned); the system's
-        /// roots then count for nothing, as with curl --cacert. Revocation is not checked, as SslStream does by default.
+        /// roots then count for nothing, as with curl --cacert. Revocation is checked only when asked for: then the
+        /// chain is always built here, since SslStream's own was built without it.
         /// </summary>
-        private static X509ChainStatusFlags ChainProblems(X509Certificate2 peer, X509Chain? given, X509Certificate2Collection? anchors)
+        private static X509ChainStatusFlags ChainProblems(X509Certificate2 peer, X509Chain? given, X509Certificate2Collection? anchors, X509RevocationMode revocation)
         {
             if (anchors == null || anchors.Count == 0)
             {
@@ -119,14 +127,18 @@ namespace PSSocket.Tls
                     return Union(given.ChainStatus);
                 }
 
-                using var built = NewChain();
+                using var built = NewChain(revocation);
                 built.Build(peer);
                 return Union(built.ChainStatus);
             }
 
-            using X509Chain chain = NewChain();
+            using X509Chain chain = NewChain(revocation);
             chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
             chain.ChainPolicy.ExtraStore.AddRange(anchors);
+            if (revocation != X509RevocationMode.NoCheck)
+            {
+                CustomRootTrust.Apply(chain, anchors);
+            }
             if (given != null)
             {
                 chain.ChainPolicy.ExtraStore.AddRange(given.ChainPolicy.ExtraStore);
@@ -162,10 +174,11 @@ namespace PSSocket.Tls
             return found & ~AnchorlessFlags;
         }
 
-        private static X509Chain NewChain()
+        private static X509Chain NewChain(X509RevocationMode revocation)
         {
             var chain = new X509Chain();
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.RevocationMode = revocation;
+            chain.ChainPolicy.RevocationFlag = X509RevocationFlag.ExcludeRoot;
             return chain;
         }
 

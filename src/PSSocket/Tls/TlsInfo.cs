@@ -53,6 +53,12 @@ namespace PSSocket.Tls
         /// <summary>The chain problems (X509ChainStatusFlags names such as UntrustedRoot, PartialChain, NotTimeValid); empty when valid.</summary>
         public string[] ChainStatus { get; set; } = new string[0];
 
+        /// <summary>
+        /// NotChecked (no -RevocationMode), Good, Revoked, or Unknown (no CRL or OCSP answer could be had, as is
+        /// usual offline); see RevocationStatus in about_PSSocket.
+        /// </summary>
+        public string RevocationStatus { get; set; } = Tls.RevocationStatus.NotChecked;
+
         /// <summary>Client side: whether the certificate matches ServerName. Server side: null.</summary>
         public bool? NameMatches { get; set; }
 

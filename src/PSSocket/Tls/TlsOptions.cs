@@ -17,6 +17,12 @@ namespace PSSocket.Tls
         /// self-signed certificate. Null or empty: the system's roots.
         /// </summary>
         public X509Certificate2Collection? TrustedCertificates { get; set; }
+
+        /// <summary>
+        /// Whether the peer's chain is checked for revocation: NoCheck (the default, as SslStream does), Offline
+        /// (cached CRLs only) or Online (fetches CRLs and OCSP answers: needs the network).
+        /// </summary>
+        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
     }
 
     /// <summary>The client end of a TLS handshake: Connect-Socket -UseTls, Start-SocketTls, Test-SocketPort -UseTls.</summary>
@@ -27,6 +33,9 @@ namespace PSSocket.Tls
 
         /// <summary>A certificate with its private key, for servers that ask for one (mutual TLS).</summary>
         public X509Certificate2? ClientCertificate { get; set; }
+
+        /// <summary>Other than Off, a connect runs this protocol's STARTTLS dialogue before the handshake.</summary>
+        public StartTls.StartTlsProtocol StartTls { get; set; }
     }
 
     /// <summary>The server end of a TLS handshake: Start-SocketListener -Certificate, Start-SocketTls -Certificate.</summary>

@@ -199,11 +199,11 @@ namespace PSSocket.Tests.HealthCheck
         }
 
         [Fact]
-        public void AFailedCertificateCheckIsTlsFailedWithTheFactsStillThere()
+        public void AFailedCertificateCheckHasItsOwnStatusWithTheFactsStillThere()
         {
             using LoopbackServer server = LoopbackServer.Tls(TestCertificates.Server);
             PortCheckResult untrusted = Only(PS.Run($"Test-SocketPort 127.0.0.1 {server.Port} -UseTls -Timeout 5000"));
-            Assert.Equal(PortStatus.TlsFailed, untrusted.Status);
+            Assert.Equal(PortStatus.CertificateUntrusted, untrusted.Status);
             Assert.Equal("TlsUntrustedCertificate", untrusted.ErrorId);
             Assert.Equal("CN=localhost", untrusted.CertificateSubject);
             Assert.False(untrusted.CertificateChainValid);

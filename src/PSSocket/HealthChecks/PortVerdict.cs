@@ -1,0 +1,49 @@
+using PSSocket.Errors;
+
+namespace PSSocket.HealthChecks
+{
+    /// <summary>
+    /// Turns what a TLS check learned about the certificate into a port status a script can test: a failed
+    /// certificate check by its kind, and a good certificate that expires within the threshold as CertificateExpiring.
+    /// </summary>
+    internal static class PortVerdict
+    {
+        /// <summary>The status of a failed handshake or STARTTLS dialogue, by the error id it failed with.</summary>
+        public static string StatusFor(string errorId) => errorId switch
+        {
+            ErrorIds.TlsCertificateExpired => PortStatus.CertificateExpired,
+            ErrorIds.TlsUntrustedCertificate => PortStatus.CertificateUntrusted,
+            ErrorIds.TlsNameMismatch => PortStatus.CertificateNameMismatch,
+            ErrorIds.TlsCertificateRevoked => PortStatus.CertificateRevoked,
+            ErrorIds.StartTlsNotOffered => PortStatus.StartTlsFailed,
+            ErrorIds.StartTlsRefused => PortStatus.StartTlsFailed,
+            ErrorIds.StartTlsFailed => PortStatus.StartTlsFailed,
+            _ => PortStatus.TlsFailed,
+        };
+
+        /// <summary>
+        /// Marks an Open result whose certificate expires in fewer than <paramref name="minimumDays"/> whole days
+        /// as CertificateExpiring (Success false). Results without a certificate, or that failed already, keep their status.
+        /// </summary>
+        public static void ApplyThreshold(PortCheckResult result, int? minimumDays)
+        {
+            if (minimumDays == null || result.Status != PortStatus.Open || result.CertificateDaysUntilExpiry == null)
+            {
+                return;
+            }
+
+            int days = result.CertificateDaysUntilExpiry.Value;
+            if (days >= minimumDays.Value)
+            {
+                return;
+            }
+
+            result.Status = days < 0 ? PortStatus.CertificateExpired : PortStatus.CertificateExpiring;
+            result.Success = false;
+            result.ErrorId = days < 0 ? ErrorIds.TlsCertificateExpired : ErrorIds.CertificateExpiring;
+            result.Message = days < 0
+                ? $"The certificate '{result.CertificateSubject}' of {result.ComputerName} port {result.Port} expired on {result.CertificateNotAfter:u}."
+                : $"The certificate '{result.CertificateSubject}' of {result.ComputerName} port {result.Port} expires on {result.CertificateNotAfter:u}, in {days} days; -MinimumDaysValid asks for {minimumDays} days.";
+        }
+    }
+}
