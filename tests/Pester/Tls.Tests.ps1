@@ -195,11 +195,11 @@ Describe 'TLS client errors' {
         Get-Socket | Should -BeNullOrEmpty
     }
 
-    It 'CertificateLoadFailed for a file that is no PFX' {
+    It 'CertificateFormatUnsupported for a file that is neither PFX nor PEM' {
         $bogus = New-TestPath '.pfx'
         Set-Content -LiteralPath $bogus -Value 'not a certificate'
         { Start-SocketListener -CertificatePath $bogus } |
-            Should -Throw -ErrorId 'CertificateLoadFailed,PSSocket.Commands.StartSocketListenerCommand'
+            Should -Throw -ErrorId 'CertificateFormatUnsupported,PSSocket.Commands.StartSocketListenerCommand'
     }
 
     It 'CertificateHasNoPrivateKey for a server certificate without its key' {
