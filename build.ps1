@@ -52,6 +52,7 @@ $ErrorActionPreference = 'Stop'
 
 $knownTasks = 'Build', 'Test', 'Package', 'InstallCheck', 'Demo', 'Clean'
 $Task = @($Task -split '[,\s]+' | Where-Object { $_ })
+$PesterPath = @($PesterPath -split ',' | Where-Object { $_ })
 foreach ($name in $Task) {
     if ($name -notin $knownTasks) {
         throw "Unknown task '$name'. The tasks are: $($knownTasks -join ', ')."

@@ -194,4 +194,23 @@ Describe 'Checks fanned out over SSH remoting' -Skip:$noSshd {
         $output | Should -Contain ('  {0,-16} {1}' -f 'Refused', 1)
         $output | Should -Contain "  127.0.0.1:$closedPort (from $($sshHost.HostName[1])): Refused ConnectionRefused"
     }
+
+    It 'shows remote port checks in a table that fits 80 columns, with the computer each came from' {
+        $results = Invoke-Command -Session $sessions -ScriptBlock {
+            param($Open, $Closed)
+            Test-SocketPort -ComputerName 127.0.0.1 -Port $Open, $Closed -Timeout 10000
+        } -ArgumentList $echoPort, $closedPort
+
+        $lines = ($results | Sort-Object PSComputerName, Port | Out-String -Width 80) -split [Environment]::NewLine |
+            Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^ComputerName\s+Port\s+Status\s+LatencyMs\s+ErrorId\s+Tls\s+PSComputerName$'
+        $lines[1] | Should -Match '^-+( +-+)+$'
+        $lines | Should -Not -Match 'RunspaceId'
+        $lines | Should -Not -Match '…'
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        foreach ($hostName in $sshHost.HostName) {
+            @($lines -match "^127\.0\.0\.1\s+$echoPort\s+Open\s+\d+\.\d\s+$([regex]::Escape($hostName))$") | Should -HaveCount 1
+            @($lines -match "^127\.0\.0\.1\s+$closedPort\s+Refused\s+\d+\.\d\s+ConnectionRefused\s+$([regex]::Escape($hostName))$") | Should -HaveCount 1
+        }
+    }
 }

@@ -51,11 +51,14 @@ namespace PSSocket.Tests.HealthCheck
         {
             string path = System.IO.Path.Combine(PowerShellHarness.StagedModuleDirectory, "PSSocket.Format.ps1xml");
             _ = new System.Management.Automation.Runspaces.FormatTable(new[] { path });
-            var view = System.Xml.Linq.XDocument.Load(path).Descendants("View").Single(v => v.Element("Name")!.Value == "PSSocket.HealthChecks.PortCheckResult");
-            Assert.Equal(
-                new[] { "PSSocket.HealthChecks.PortCheckResult", "Deserialized.PSSocket.HealthChecks.PortCheckResult" },
-                view.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value));
-            Assert.All(view.Descendants("PropertyName").Select(p => p.Value), p => Assert.NotNull(typeof(PortCheckResult).GetProperty(p)));
+            var views = System.Xml.Linq.XDocument.Load(path).Descendants("View").ToDictionary(v => v.Element("Name")!.Value);
+            var live = views["PSSocket.HealthChecks.PortCheckResult"];
+            var remote = views["PSSocket.HealthChecks.PortCheckResult.Remote"];
+            Assert.Equal(new[] { "PSSocket.HealthChecks.PortCheckResult" }, live.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value));
+            Assert.Equal(new[] { "Deserialized.PSSocket.HealthChecks.PortCheckResult" }, remote.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => t.Value));
+            string[] liveColumns = live.Descendants("Label").Select(l => l.Value).ToArray();
+            Assert.Equal(liveColumns.Where(c => c != "RemoteAddress"), remote.Descendants("Label").Select(l => l.Value));
+            Assert.All(live.Descendants("PropertyName").Select(p => p.Value), p => Assert.NotNull(typeof(PortCheckResult).GetProperty(p)));
         }
 
         [Fact]
