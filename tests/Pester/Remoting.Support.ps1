@@ -92,7 +92,8 @@ function Start-SshTestHost {
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
             $listening = 0
             while ([DateTime]::UtcNow -lt $deadline -and -not $process.HasExited) {
-                $listening = @(Select-String -Path $log -Pattern 'Server listening on' -ErrorAction Ignore).Count
+                # sshd makes its log file only when it first writes to it.
+                $listening = if (Test-Path -LiteralPath $log) { @(Select-String -LiteralPath $log -Pattern 'Server listening on').Count } else { 0 }
                 if ($listening -ge $Address.Count) { break }
                 Start-Sleep -Milliseconds 100
             }
