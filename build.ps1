@@ -71,6 +71,7 @@ $pesterVersion = '5.7.1'
 
 $script:results = [System.Collections.Generic.List[object]]::new()
 $script:built = $false
+$script:packaged = $false
 
 function Invoke-Step {
     param([string] $Name, [scriptblock] $Action)
@@ -226,6 +227,7 @@ function Invoke-Package {
     if ($exitCode -ne 0) {
         throw "Packaging failed (exit code $exitCode)."
     }
+    $script:packaged = $true
 }
 
 function Invoke-InstallCheck {
@@ -244,6 +246,7 @@ function Invoke-Clean {
         Remove-Item -Path $outDir -Recurse -Force
     }
     $script:built = $false
+    $script:packaged = $false
 }
 
 function Confirm-Built {
@@ -270,7 +273,9 @@ foreach ($name in $Task) {
         }
         'InstallCheck' {
             Confirm-Built
-            Invoke-Step 'Package' { Invoke-Package }
+            if (-not $script:packaged) {
+                Invoke-Step 'Package' { Invoke-Package }
+            }
             Invoke-Step 'Install check' { Invoke-InstallCheck }
         }
         'Demo' {

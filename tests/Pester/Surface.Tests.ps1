@@ -298,7 +298,7 @@ Describe 'Narration' {
         $text | Should -Match 'Received 2 bytes \(-Line\)'
         $text | Should -Match 'half-close'
         $text | Should -Match 'Closed session \d+ .*: sent 3 and received 0 bytes'
-        $text | Should -Match 'Test-SocketPort: 1 check'
+        $text | Should -Match 'Test-SocketPort: 1 of 1 checked: 0 open, 1 refused, 0 timed out, 0 other, in \d+ ms'
         $text | Should -Match 'bytes buffered before the receive'
     }
 

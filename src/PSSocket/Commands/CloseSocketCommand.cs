@@ -71,7 +71,7 @@ namespace PSSocket.Commands
             }
             catch (System.OperationCanceledException)
             {
-                return;
+                throw new PipelineStoppedException();
             }
 
             if (!IsVerbose)

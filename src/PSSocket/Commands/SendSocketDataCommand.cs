@@ -222,6 +222,7 @@ namespace PSSocket.Commands
             if (!done)
             {
                 _fileProgress.Complete();
+                _fileProgress = null;
                 _failed = true;
                 return false;
             }

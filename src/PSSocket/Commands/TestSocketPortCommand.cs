@@ -170,8 +170,6 @@ namespace PSSocket.Commands
             WriteFinished(waitForAll: false);
         }
 
-        private int _checked;
-        private int _open;
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private PortCheckProgress? _progress;
 
@@ -181,7 +179,7 @@ namespace PSSocket.Commands
             _progress!.Complete();
             if (IsVerbose)
             {
-                WriteVerbose($"Test-SocketPort: {_checked} check{(_checked == 1 ? string.Empty : "s")} in {_clock.Elapsed.TotalMilliseconds:0} ms: {_open} open, {_checked - _open} not.");
+                WriteVerbose($"Test-SocketPort: {_checker!.Tally.Describe()}, in {_clock.Elapsed.TotalMilliseconds:0} ms.");
             }
         }
 
@@ -220,8 +218,6 @@ namespace PSSocket.Commands
 
                 _running.Dequeue();
                 PortCheckResult result = check.Result;
-                _checked++;
-                _open += result.Success ? 1 : 0;
                 if (IsVerbose)
                 {
                     WriteVerbose($"{result.ComputerName}:{result.Port} ({result.RemoteAddress ?? "no address"}): {result.Status}{(result.LatencyMs is double ms ? $" in {ms:0.0} ms" : string.Empty)}{(result.TlsProtocol != null ? $", {result.TlsProtocol} {result.TlsCipherSuite}" : string.Empty)}.");

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using PSSocket.Servers;
 using PSSocket.Sessions;
+using PSSocket.Threading;
 
 namespace PSSocket.Hosting
 {
@@ -42,9 +43,12 @@ namespace PSSocket.Hosting
                 .Select(s => s.Server!)
                 .ToList();
             registry.CloseAll();
+
+            // One deadline for all: the servers stop side by side, so several stuck ones cost one bound, not one each.
+            Deadline deadline = Deadline.After(ServerOptions.DefaultStopTimeout + ServerStopGrace);
             foreach (ServerStatistics server in servers)
             {
-                server.WaitForStop(ServerOptions.DefaultStopTimeout + ServerStopGrace, CancellationToken.None);
+                server.WaitForStop(deadline.RemainingMilliseconds, CancellationToken.None);
             }
         }
 

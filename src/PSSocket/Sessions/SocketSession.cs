@@ -384,7 +384,8 @@ namespace PSSocket.Sessions
 
             // Plaintext not yet read may sit in three places: the session's buffer, a read that completed but was not
             // taken yet, and the kernel (arrived, never asked for). The guard against STARTTLS injection sees all three.
-            int unread = receiver.Buffered + (afterPlaintext ? PlaintextInKernel(socket) : 0);
+            int inKernel = afterPlaintext ? PlaintextInKernel(socket) : 0;
+            int unread = receiver.Buffered + inKernel;
             PendingRead? waiting = null;
             if (plain != null && (unread == 0 || discardUnread))
             {
@@ -392,7 +393,7 @@ namespace PSSocket.Sessions
                 unread += untaken;
             }
 
-            if (discardUnread && afterPlaintext && PlaintextInKernel(socket) > 0)
+            if (discardUnread && inKernel > 0)
             {
                 waiting = DropPlaintext(socket, waiting);
             }

@@ -14,7 +14,8 @@ namespace PSSocket.Tests.Tls
     /// <summary>Each protocol's STARTTLS dialogue against a scripted peer: the upgrade accepted, not offered, refused, or broken.</summary>
     public class StartTlsDialogueTests
     {
-        private static string? Run(StartTlsProtocol protocol, LoopbackServer server, int timeout = 5000)
+        // Generous: a busy machine with a starved thread pool must not turn a slow answer into a failed dialogue.
+        private static string? Run(StartTlsProtocol protocol, LoopbackServer server, int timeout = 15_000)
         {
             using var client = new TcpClient();
             client.Connect(IPAddress.Loopback, server.Port);
