@@ -124,9 +124,12 @@ namespace PSSocket.Commands
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
             try
             {
+                // Piped rows may each name their own -StartTls, so with pipeline input the check waits for each row.
                 bool tls = UseTls || StartTls != StartTlsProtocol.Off || MyInvocation.ExpectingInput;
-                TlsParameters.RequireTls(
-                    this, tls, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
+                if (!MyInvocation.ExpectingInput)
+                {
+                    RequireTlsForTlsOptions();
+                }
                 if (tls)
                 {
                     TlsClientOptions settings = TlsParameters.Client(
@@ -157,6 +160,11 @@ namespace PSSocket.Commands
 
         protected override void ProcessRecord()
         {
+            if (MyInvocation.ExpectingInput && !TryRun(RequireTlsForTlsOptions))
+            {
+                return;
+            }
+
             int[] ports = Port.Distinct().ToArray();
             foreach (string name in ComputerName)
             {
@@ -182,6 +190,10 @@ namespace PSSocket.Commands
                 WriteVerbose($"Test-SocketPort: {_checker!.Tally.Describe()}, in {_clock.Elapsed.TotalMilliseconds:0} ms.");
             }
         }
+
+        /// <summary>TLS-only options without -UseTls or a -StartTls protocol: TlsNotRequested.</summary>
+        private void RequireTlsForTlsOptions() => TlsParameters.RequireTls(
+            this, UseTls || StartTls != StartTlsProtocol.Off, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
 
         /// <summary>The -Expect pattern; one match may take at most <paramref name="timeout"/> ms (-1: no limit), so a pattern that backtracks without end is stopped.</summary>
         private static Regex Pattern(string expect, int timeout)

@@ -283,5 +283,20 @@ namespace PSSocket.Tests.HealthCheck
         {
             Assert.Equal(new[] { "TlsNotRequested" }, PS.Run("Test-SocketPort 127.0.0.1 80 -SkipCertificateCheck").ErrorIds);
         }
+
+        [Fact]
+        public void TlsParametersNeedTlsOnEveryPipedRow()
+        {
+            ScriptResult piped = PS.Run("'127.0.0.1', '127.0.0.2' | Test-SocketPort -Port 1 -MinimumDaysValid 30 -Timeout 2000");
+            Assert.Equal(new[] { "TlsNotRequested", "TlsNotRequested" }, piped.ErrorIds);
+            Assert.Empty(piped.Output);
+
+            ScriptResult rows = PS.Run(
+                "[pscustomobject]@{ ComputerName = '127.0.0.1'; Port = 1; StartTls = 'Smtp' }, [pscustomobject]@{ ComputerName = '127.0.0.1'; Port = 1; StartTls = 'Off' } | " +
+                "Test-SocketPort -MinimumDaysValid 30 -Timeout 2000");
+            Assert.Equal(new[] { "TlsNotRequested" }, rows.ErrorIds);
+            PortCheckResult checkedRow = Assert.IsType<PortCheckResult>(Assert.Single(rows.Output).BaseObject);
+            Assert.Equal(PortStatus.Refused, checkedRow.Status);
+        }
     }
 }
