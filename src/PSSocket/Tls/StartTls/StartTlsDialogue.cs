@@ -33,9 +33,15 @@ namespace PSSocket.Tls.StartTls
             channel.EnsureNothingUnread();
         }
 
-        /// <summary>The same, waited for on the calling thread (Connect-Socket).</summary>
+        /// <summary>The same, waited for on the calling thread (Connect-Socket), which Ctrl+C wakes at once.</summary>
         public void Run(Stream stream, string peer, Deadline deadline, CancellationToken cancellationToken) =>
-            RunAsync(stream, peer, deadline, cancellationToken).GetAwaiter().GetResult();
+            TaskWaiter.Result(Finished(RunAsync(stream, peer, deadline, cancellationToken)), cancellationToken);
+
+        private static async Task<bool> Finished(Task dialogue)
+        {
+            await dialogue.ConfigureAwait(false);
+            return true;
+        }
 
         protected abstract Task UpgradeAsync(DialogueChannel channel);
     }
