@@ -14,7 +14,7 @@ namespace PSSocket.Framing
         public SocketReceiveSource(Socket socket)
         {
             _socket = socket;
-            _peer = EndPoints.Format(socket.RemoteEndPoint);
+            _peer = EndPoints.FormatPeer(socket);
         }
 
         public int TryReceiveNow(ArraySegment<byte> buffer)

@@ -26,7 +26,7 @@ namespace PSSocket.Framing
             _counters = counters;
             _owner = owner;
             _onReset = onReset;
-            _peer = EndPoints.Format(socket.RemoteEndPoint);
+            _peer = EndPoints.FormatPeer(socket);
         }
 
         /// <summary>

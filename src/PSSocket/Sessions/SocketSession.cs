@@ -707,7 +707,7 @@ namespace PSSocket.Sessions
         {
             _socket = socket;
             LocalEndPoint = EndPoints.Normalize(socket.LocalEndPoint);
-            RemoteEndPoint = EndPoints.Normalize(socket.RemoteEndPoint);
+            RemoteEndPoint = EndPoints.PeerOf(socket);
             RemoteHost = host;
             ConnectedAt = DateTime.Now;
             _plainSource = new TrackedReceiveSource(new SocketReceiveSource(socket), _counters);

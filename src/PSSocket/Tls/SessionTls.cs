@@ -11,7 +11,7 @@ namespace PSSocket.Tls
         public static TlsHandshakeResult Handshake(
             Socket socket, PendingRead? prefix, TlsOptions options, string? host, Deadline deadline, CancellationToken cancellationToken, object target)
         {
-            string peer = EndPoints.Format(socket.RemoteEndPoint);
+            string peer = EndPoints.FormatPeer(socket);
             string? targetHost = options is TlsClientOptions ? TargetName(host, socket) : null;
             var transport = new NetworkStream(socket, ownsSocket: false);
             return TaskWaiter.Result(
