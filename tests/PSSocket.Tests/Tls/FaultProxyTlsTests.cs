@@ -39,7 +39,9 @@ namespace PSSocket.Tests.Tls
         {
             using LoopbackServer server = LoopbackServer.Tls(TestCertificates.Server);
             using var proxy = new FaultProxy(server.Port, toClient: FaultRule.Stall(0));
-            ScriptResult result = PS.Run($"Connect-Socket localhost {proxy.Port} -UseTls -TrustedCertificate $ca -AddressFamily IPv4 -Timeout 500");
+
+            // The stall never ends, so the handshake times out whatever the timeout; 3 s leaves a busy machine time to connect.
+            ScriptResult result = PS.Run($"Connect-Socket localhost {proxy.Port} -UseTls -TrustedCertificate $ca -AddressFamily IPv4 -Timeout 3000");
             Assert.Equal(new[] { "TlsHandshakeTimedOut" }, result.ErrorIds);
             Assert.Empty(PS.Run("Get-Socket").Output);
         }
