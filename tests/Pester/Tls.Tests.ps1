@@ -178,7 +178,7 @@ Describe 'TLS client errors' {
 
     It 'TlsHandshakeTimedOut for a server that never answers the handshake' {
         $silent = Start-SocketListener
-        { Connect-Socket localhost $silent.LocalEndPoint.Port -UseTls -TrustedCertificate $caOnly -Timeout 500 -ErrorAction Stop } |
+        { Connect-Socket localhost $silent.LocalEndPoint.Port -UseTls -TrustedCertificate $caOnly -Timeout 3000 -ErrorAction Stop } |
             Should -Throw -ErrorId 'TlsHandshakeTimedOut,PSSocket.Commands.ConnectSocketCommand'
     }
 
