@@ -93,10 +93,18 @@ function New-CertificateFleet {
 
 #region Processes: started with their streams in files, stopped by id (SIGTERM first, so servers clean up).
 
+# Ports handed out so far: the system may offer a released port again, and two servers of one configuration
+# (nginx's mail blocks) must never get the same one.
+$script:PortsHandedOut = [System.Collections.Generic.HashSet[int]]::new()
+
 function Get-FreeLoopbackPort([string] $Address = '127.0.0.1') {
-    $listener = [System.Net.Sockets.TcpListener]::new([ipaddress] $Address, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+    for ($attempt = 0; $attempt -lt 50; $attempt++) {
+        $listener = [System.Net.Sockets.TcpListener]::new([ipaddress] $Address, 0)
+        $listener.Start()
+        try { $port = $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+        if ($script:PortsHandedOut.Add($port)) { return $port }
+    }
+    throw "No loopback port on $Address that was not handed out already."
 }
 
 function Start-ServerProcess([string] $Name, [string] $FilePath, [string[]] $ArgumentList) {
