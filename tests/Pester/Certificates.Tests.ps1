@@ -9,6 +9,8 @@ BeforeDiscovery {
     $NoPostgres = Test-ServerMissing postgres
     $NoVsftpd = Test-ServerMissing vsftpd
     $NoSlapd = Test-ServerMissing slapd
+    # _Common.ps1 made a test folder for discovery too; only BeforeAll's is used.
+    Remove-TestDirectory
 }
 
 BeforeAll {
