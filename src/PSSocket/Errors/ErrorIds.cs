@@ -78,5 +78,21 @@ namespace PSSocket.Errors
 
         // Test-SocketPort: matching -Expect against a reply took longer than -Timeout (a result's ErrorId)
         public const string ExpectMatchTimedOut = "ExpectMatchTimedOut";
+
+        // Proxy client (a proxy URI on Connect-Socket and Test-SocketPort: SOCKS5 and HTTP CONNECT)
+        /// <summary>A proxy URI that cannot be used: no scheme, an unsupported scheme, no host, a path, or an unusable credential.</summary>
+        public const string ProxyUriInvalid = "ProxyUriInvalid";
+
+        /// <summary>The proxy would not carry the connection: its rules, its own failure, an unsupported request, an HTTP 4xx/5xx answer.</summary>
+        public const string ProxyRefused = "ProxyRefused";
+
+        /// <summary>The proxy requires authentication and none was given, or it rejected the user name and password.</summary>
+        public const string ProxyAuthenticationFailed = "ProxyAuthenticationFailed";
+
+        /// <summary>The proxy could not reach the target: SOCKS5 reply codes 3 to 6, HTTP 502 or 504.</summary>
+        public const string ProxyTargetUnreachable = "ProxyTargetUnreachable";
+
+        /// <summary>The proxy's answer is not the protocol asked for (a wrong version, a garbled or cut-short reply).</summary>
+        public const string ProxyProtocolError = "ProxyProtocolError";
     }
 }
