@@ -53,6 +53,9 @@ namespace PSSocket.Tests.Proxies
 
         public static ScriptedProxy Start(Then then, params ProxyStep[] steps) => new ScriptedProxy(steps, then);
 
+        /// <summary>No script at all: a plain .NET echo server, the target behind the real proxies.</summary>
+        public static ScriptedProxy EchoTarget() => new ScriptedProxy(Array.Empty<ProxyStep>(), Then.Echo);
+
         /// <summary>Reads exactly <paramref name="count"/> bytes.</summary>
         public static ProxyStep Read(int count) =>
             async (socket, received, token) => received.Enqueue(await ReadExact(socket, count, token));
