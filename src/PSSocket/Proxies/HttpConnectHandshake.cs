@@ -32,8 +32,10 @@ namespace PSSocket.Proxies
             string said = $"'{response.StatusLine}'";
             switch (response.StatusCode)
             {
+                // 401 is the origin server's code, but some proxies (tinyproxy) answer wrong credentials with it.
+                case 401:
                 case 407:
-                    string challenge = response.Field("Proxy-Authenticate");
+                    string challenge = response.Field(response.StatusCode == 407 ? "Proxy-Authenticate" : "WWW-Authenticate");
                     string asked = challenge.Length == 0 ? string.Empty : $", asking for {challenge}";
                     throw channel.Failure.AuthenticationFailed(proxy.Credential == null
                         ? $"it requires authentication ({said}{asked}); give a user name and password"

@@ -73,6 +73,7 @@ namespace PSSocket.Tests.Proxies
 
         [Theory]
         [InlineData("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\n\r\n", "ProxyAuthenticationFailed")]
+        [InlineData("HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"Tinyproxy\"\r\n\r\n", "ProxyAuthenticationFailed")]
         [InlineData("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n", "ProxyRefused")]
         [InlineData("HTTP/1.1 405 Method Not Allowed\r\n\r\n", "ProxyRefused")]
         [InlineData("HTTP/1.1 500 Unable to connect\r\n\r\n", "ProxyRefused")]

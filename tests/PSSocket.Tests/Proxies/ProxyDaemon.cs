@@ -125,12 +125,15 @@ namespace PSSocket.Tests.Proxies
             }
         }
 
-        /// <summary>Waits (bounded) until a socket listens on 127.0.0.1 at the port, read from /proc so no connection is spent.</summary>
+        /// <summary>
+        /// Waits (bounded) until a socket listens at the port on 127.0.0.1, or on any address (ncat's proxy mode binds
+        /// that whatever it is told), read from /proc so no connection is spent.
+        /// </summary>
         private void WaitForListener(int timeoutMs = 15_000)
         {
-            string listening = $"0100007F:{Port:X4} 00000000:0000 0A";
+            string[] listening = { $"0100007F:{Port:X4} 00000000:0000 0A", $"00000000:{Port:X4} 00000000:0000 0A" };
             var watch = Stopwatch.StartNew();
-            while (!File.ReadAllText("/proc/net/tcp").Contains(listening))
+            while (!listening.Any(File.ReadAllText("/proc/net/tcp").Contains))
             {
                 if (_process.HasExited)
                 {
