@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Threading;
@@ -20,7 +21,23 @@ namespace PSSocket.Proxies
             Stream toProxy, ProxyEndPoint proxy, string targetHost, int targetPort, Deadline deadline, CancellationToken cancellationToken) =>
             TaskWaiter.Result(OpenAsync(toProxy, proxy, targetHost, targetPort, deadline, cancellationToken), cancellationToken);
 
-        /// <summary>The same without holding a thread while it waits (many checks at once, Test-SocketPort).</summary>
+        /// <summary>
+        /// The form for a connector that has just connected <paramref name="toProxy"/> to the proxy's end point: the
+        /// socket stays open and the session's, to use directly once the tunnel is open.
+        /// </summary>
+        public static ProxyTunnelResult Open(
+            Socket toProxy, ProxyEndPoint proxy, string targetHost, int targetPort, Deadline deadline, CancellationToken cancellationToken) =>
+            TaskWaiter.Result(OpenAsync(toProxy, proxy, targetHost, targetPort, deadline, cancellationToken), cancellationToken);
+
+        /// <summary>The socket form without holding a thread while it waits (many checks at once, Test-SocketPort).</summary>
+        public static async Task<ProxyTunnelResult> OpenAsync(
+            Socket toProxy, ProxyEndPoint proxy, string targetHost, int targetPort, Deadline deadline, CancellationToken cancellationToken)
+        {
+            using var stream = new NetworkStream(toProxy ?? throw new ArgumentNullException(nameof(toProxy)), ownsSocket: false);
+            return await OpenAsync(stream, proxy, targetHost, targetPort, deadline, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The same without holding a thread while it waits.</summary>
         public static async Task<ProxyTunnelResult> OpenAsync(
             Stream toProxy, ProxyEndPoint proxy, string targetHost, int targetPort, Deadline deadline, CancellationToken cancellationToken)
         {

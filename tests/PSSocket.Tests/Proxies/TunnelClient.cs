@@ -39,7 +39,7 @@ namespace PSSocket.Tests.Proxies
             try
             {
                 client.Connect(proxyAddress ?? IPAddress.Parse(proxy.Host), proxy.Port);
-                ProxyTunnelResult result = ProxyTunnel.Open(client.GetStream(), proxy, targetHost, targetPort, Deadline.After(Timeout), CancellationToken.None);
+                ProxyTunnelResult result = ProxyTunnel.Open(client.Client, proxy, targetHost, targetPort, Deadline.After(Timeout), CancellationToken.None);
                 return new TunnelClient(client, result);
             }
             catch
