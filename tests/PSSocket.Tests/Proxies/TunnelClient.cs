@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Proxies;
+using PSSocket.Tests.Infrastructure;
 using PSSocket.Threading;
 
 namespace PSSocket.Tests.Proxies
@@ -66,6 +67,23 @@ namespace PSSocket.Tests.Proxies
             }
 
             throw new InvalidOperationException($"The tunnel through {proxyUri} to {targetHost}:{targetPort} opened; a failure was expected.");
+        }
+
+        /// <summary>
+        /// Bytes pass with the <paramref name="right"/> credential; without one, and with a wrong password, the tunnel
+        /// fails with ProxyAuthenticationFailed. Returns the message of the attempt without a credential.
+        /// </summary>
+        internal static string AssertCredentialsAreChecked(string proxyUri, int echoPort, NetworkCredential right)
+        {
+            using (TunnelClient tunnel = Open(proxyUri, "127.0.0.1", echoPort, right))
+            {
+                tunnel.AssertEchoes(RawPeer.RandomBytes(50_000, seed: echoPort));
+            }
+
+            var wrong = new NetworkCredential(right.UserName, right.Password + "-wrong");
+            Xunit.Assert.Equal(ErrorIds.ProxyAuthenticationFailed, FailureOf(proxyUri, "127.0.0.1", echoPort, wrong));
+            Xunit.Assert.Equal(ErrorIds.ProxyAuthenticationFailed, FailureOf(proxyUri, "127.0.0.1", echoPort, null, out string message));
+            return message;
         }
 
         public void Send(byte[] data) => _stream.Write(data, 0, data.Length);

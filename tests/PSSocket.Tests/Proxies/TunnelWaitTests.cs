@@ -15,15 +15,21 @@ namespace PSSocket.Tests.Proxies
     /// <summary>A proxy that never answers: the deadline ends the wait with ConnectTimedOut, and Ctrl+C (the token) ends it at once.</summary>
     public class TunnelWaitTests
     {
+        private static TcpClient Connected(ScriptedProxy proxy, string scheme, out ProxyEndPoint endPoint)
+        {
+            endPoint = ProxyEndPoint.Parse($"{scheme}://127.0.0.1:{proxy.Port}");
+            var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, proxy.Port);
+            return client;
+        }
+
         [Theory]
         [InlineData("socks5")]
         [InlineData("http")]
         public void ASilentProxyTimesOutAtTheDeadline(string scheme)
         {
             using ScriptedProxy proxy = Start(Then.Hold);
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, proxy.Port);
-            ProxyEndPoint endPoint = ProxyEndPoint.Parse($"{scheme}://127.0.0.1:{proxy.Port}");
+            using TcpClient client = Connected(proxy, scheme, out ProxyEndPoint endPoint);
 
             var error = Assert.Throws<SocketSessionException>(
                 () => ProxyTunnel.Open(client.GetStream(), endPoint, "target.test", 80, Deadline.After(300), CancellationToken.None));
@@ -37,9 +43,7 @@ namespace PSSocket.Tests.Proxies
         public void CancellationEndsTheWaitBeforeTheDeadline(string scheme)
         {
             using ScriptedProxy proxy = Start(Then.Hold);
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, proxy.Port);
-            ProxyEndPoint endPoint = ProxyEndPoint.Parse($"{scheme}://127.0.0.1:{proxy.Port}");
+            using TcpClient client = Connected(proxy, scheme, out ProxyEndPoint endPoint);
             using var stop = new CancellationTokenSource();
             var watch = Stopwatch.StartNew();
 
