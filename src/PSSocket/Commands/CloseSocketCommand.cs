@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands

@@ -2,6 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Hosting;
 using PSSocket.Sessions;

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Tls;

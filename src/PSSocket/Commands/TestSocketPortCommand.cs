@@ -5,6 +5,8 @@ using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.HealthChecks;
 using PSSocket.Sessions;

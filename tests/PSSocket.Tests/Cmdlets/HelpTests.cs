@@ -238,7 +238,7 @@ namespace PSSocket.Tests.Cmdlets
         {
             string text = File.ReadAllText(Path.Combine(StagedHelpDirectory, "about_PSSocket.help.txt"));
             MethodInfo from = typeof(SocketSessionException).Assembly
-                .GetType("PSSocket.Commands.ErrorRecordFactory", throwOnError: true)!
+                .GetType("PSSocket.ErrorRecords.ErrorRecordFactory", throwOnError: true)!
                 .GetMethod("From", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
 
             var missing = new List<string>();

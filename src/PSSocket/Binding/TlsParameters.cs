@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using PSSocket.Errors;
 using PSSocket.Tls;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>Turns the TLS parameters that several cmdlets share into the engine's options. Failures are SocketSessionExceptions.</summary>
     internal static class TlsParameters
