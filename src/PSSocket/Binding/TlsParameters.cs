@@ -4,10 +4,11 @@ using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using PSSocket.Errors;
 using PSSocket.Tls;
+using Catalog = PSSocket.Binding.TlsParameterCatalog;
 
 namespace PSSocket.Binding
 {
-    /// <summary>Turns the TLS parameters that several cmdlets share into the engine's options. Failures are SocketSessionExceptions.</summary>
+    /// <summary>Turns the shared TLS parameters a cmdlet was given into the engine's options. Failures are SocketSessionExceptions.</summary>
     internal static class TlsParameters
     {
         /// <summary>Stops with TlsNotRequested when a TLS-only parameter is bound but TLS is not asked for.</summary>
@@ -28,18 +29,14 @@ namespace PSSocket.Binding
             }
         }
 
-        public static TlsClientOptions Client(
-            PSCmdlet cmdlet,
-            string? serverName,
-            bool skipCertificateCheck,
-            X509Certificate2[]? trustedCertificates,
-            X509Certificate2? clientCertificate,
-            string? clientCertificatePath,
-            SecureString? clientCertificatePassword,
-            TlsProtocol[]? protocols,
-            string? clientCertificateKeyPath = null,
-            string[]? trustedCertificatePaths = null)
+        /// <summary>The names of the shared TLS parameters <paramref name="values"/> offers, but those that ask for TLS themselves.</summary>
+        public static string[] TlsOnly(SharedParameterValues values, params SharedParameter[] requesting) =>
+            values.Declared.Except(requesting).Select(p => p.Name).ToArray();
+
+        public static TlsClientOptions Client(PSCmdlet cmdlet, SharedParameterValues values)
         {
+            X509Certificate2? clientCertificate = values.Get<X509Certificate2?>(Catalog.ClientCertificate, null);
+            string? clientCertificatePath = values.Get<string?>(Catalog.ClientCertificatePath, null);
             if (clientCertificate != null && clientCertificatePath != null)
             {
                 throw new SocketSessionException(
@@ -49,35 +46,32 @@ namespace PSSocket.Binding
             if (clientCertificatePath != null)
             {
                 clientCertificate = CertificateLoader.Load(
-                    Resolve(cmdlet, clientCertificatePath), ResolveOptional(cmdlet, clientCertificateKeyPath), clientCertificatePassword, needPrivateKey: true);
+                    Resolve(cmdlet, clientCertificatePath),
+                    ResolveOptional(cmdlet, values.Get<string?>(Catalog.ClientCertificateKeyPath, null)),
+                    values.Get<SecureString?>(Catalog.ClientCertificatePassword, null),
+                    needPrivateKey: true);
             }
             else if (clientCertificate != null)
             {
                 CertificateLoader.RequirePrivateKey(clientCertificate, clientCertificate);
             }
 
+            string? serverName = values.Get<string?>(Catalog.ServerName, null);
             return new TlsClientOptions
             {
                 ServerName = string.IsNullOrEmpty(serverName) ? null : serverName,
-                SkipCertificateCheck = skipCertificateCheck,
-                TrustedCertificates = Trusted(cmdlet, trustedCertificates, trustedCertificatePaths),
+                SkipCertificateCheck = values.Switch(Catalog.SkipCertificateCheck),
+                TrustedCertificates = Trusted(cmdlet, values),
                 ClientCertificate = clientCertificate,
-                Protocols = TlsProtocols.Combine(protocols),
+                Protocols = TlsProtocols.Combine(values.Get<TlsProtocol[]?>(Catalog.TlsProtocol, null)),
+                RevocationMode = values.Get(Catalog.RevocationMode, X509RevocationMode.NoCheck),
             };
         }
 
-        public static TlsServerOptions Server(
-            PSCmdlet cmdlet,
-            X509Certificate2? certificate,
-            string? certificatePath,
-            SecureString? certificatePassword,
-            bool requireClientCertificate,
-            bool skipCertificateCheck,
-            X509Certificate2[]? trustedCertificates,
-            TlsProtocol[]? protocols,
-            string? keyPath = null,
-            string[]? trustedCertificatePaths = null)
+        public static TlsServerOptions Server(PSCmdlet cmdlet, SharedParameterValues values)
         {
+            X509Certificate2? certificate = values.Get<X509Certificate2?>(Catalog.Certificate, null);
+            string? certificatePath = values.Get<string?>(Catalog.CertificatePath, null);
             if (certificate != null && certificatePath != null)
             {
                 throw new SocketSessionException(
@@ -86,7 +80,11 @@ namespace PSSocket.Binding
 
             if (certificatePath != null)
             {
-                certificate = CertificateLoader.Load(Resolve(cmdlet, certificatePath), ResolveOptional(cmdlet, keyPath), certificatePassword, needPrivateKey: true);
+                certificate = CertificateLoader.Load(
+                    Resolve(cmdlet, certificatePath),
+                    ResolveOptional(cmdlet, values.Get<string?>(Catalog.KeyPath, null)),
+                    values.Get<SecureString?>(Catalog.CertificatePassword, null),
+                    needPrivateKey: true);
             }
             else
             {
@@ -95,20 +93,22 @@ namespace PSSocket.Binding
 
             return new TlsServerOptions(certificate!)
             {
-                RequireClientCertificate = requireClientCertificate,
-                SkipCertificateCheck = skipCertificateCheck,
-                TrustedCertificates = Trusted(cmdlet, trustedCertificates, trustedCertificatePaths),
-                Protocols = TlsProtocols.Combine(protocols),
+                RequireClientCertificate = values.Switch(Catalog.RequireClientCertificate),
+                SkipCertificateCheck = values.Switch(Catalog.SkipCertificateCheck),
+                TrustedCertificates = Trusted(cmdlet, values),
+                Protocols = TlsProtocols.Combine(values.Get<TlsProtocol[]?>(Catalog.TlsProtocol, null)),
+                RevocationMode = values.Get(Catalog.RevocationMode, X509RevocationMode.NoCheck),
             };
         }
 
         private static string? ResolveOptional(PSCmdlet cmdlet, string? path) => path == null ? null : Resolve(cmdlet, path);
 
         /// <summary>The -TrustedCertificate objects and every certificate of the -TrustedCertificatePath files (PEM bundles or DER).</summary>
-        private static X509Certificate2Collection? Trusted(PSCmdlet cmdlet, X509Certificate2[]? certificates, string[]? paths)
+        private static X509Certificate2Collection? Trusted(PSCmdlet cmdlet, SharedParameterValues values)
         {
-            X509Certificate2Collection? trusted = Collection(certificates);
-            foreach (string path in paths ?? new string[0])
+            X509Certificate2[]? certificates = values.Get<X509Certificate2[]?>(Catalog.TrustedCertificate, null);
+            X509Certificate2Collection? trusted = certificates == null || certificates.Length == 0 ? null : new X509Certificate2Collection(certificates);
+            foreach (string path in values.Get<string[]?>(Catalog.TrustedCertificatePath, null) ?? new string[0])
             {
                 trusted ??= new X509Certificate2Collection();
                 trusted.AddRange(PemCertificates.LoadBundle(Resolve(cmdlet, path)));
@@ -118,8 +118,5 @@ namespace PSSocket.Binding
         }
 
         private static string Resolve(PSCmdlet cmdlet, string path) => cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-
-        private static X509Certificate2Collection? Collection(X509Certificate2[]? certificates) =>
-            certificates == null || certificates.Length == 0 ? null : new X509Certificate2Collection(certificates);
     }
 }

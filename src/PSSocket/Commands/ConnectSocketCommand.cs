@@ -14,7 +14,7 @@ namespace PSSocket.Commands
     /// <summary>Connects a session to a host and port, trying each of the host's addresses within one timeout.</summary>
     [Cmdlet(VerbsCommunications.Connect, "Socket", DefaultParameterSetName = NewSessionSet)]
     [OutputType(typeof(SocketSession))]
-    public sealed class ConnectSocketCommand : SessionSettingsCmdlet
+    public sealed class ConnectSocketCommand : SessionSettingsCmdlet, IDynamicParameters
     {
         private const string NewSessionSet = "NewSession";
         private const string SessionSet = "Session";
@@ -58,56 +58,22 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = SessionSet)]
         public StartTlsProtocol StartTls { get; set; }
 
-        /// <summary>The name sent as SNI and checked against the server's certificate, when it differs from -ComputerName.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ServerName { get; set; }
-
-        /// <summary>Accepts any server certificate (self-signed, expired, another name); the session's Tls property still shows what was wrong.</summary>
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        /// <summary>CA certificates (or the server's own certificate) to trust instead of the system's root store.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
-
-        /// <summary>A certificate with its private key for servers that require one (mutual TLS).</summary>
-        [Parameter]
-        public X509Certificate2? ClientCertificate { get; set; }
-
-        /// <summary>A PFX or PEM file holding the client certificate and (PFX, or PEM with the key in it) its key.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ClientCertificatePath { get; set; }
-
-        /// <summary>The PEM file of -ClientCertificatePath's private key, when it is not in the certificate's file.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ClientCertificateKeyPath { get; set; }
-
-        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        [Parameter]
-        public SecureString? ClientCertificatePassword { get; set; }
-
-        /// <summary>
-        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
-        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
-        /// </summary>
-        [Parameter]
-        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
-
-        /// <summary>The TLS versions to offer; by default the operating system's choice.</summary>
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
+        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            TlsParameterCatalog.ServerName.Everywhere,
+            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
+            TlsParameterCatalog.TrustedCertificate.Everywhere,
+            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
+            TlsParameterCatalog.ClientCertificate.Everywhere,
+            TlsParameterCatalog.ClientCertificatePath.Everywhere,
+            TlsParameterCatalog.ClientCertificateKeyPath.Everywhere,
+            TlsParameterCatalog.ClientCertificatePassword.Everywhere,
+            TlsParameterCatalog.TlsProtocol.Everywhere,
+            TlsParameterCatalog.RevocationMode.Everywhere);
 
         private TlsClientOptions? _tls;
+
+        public object GetDynamicParameters() => _shared.Parameters;
 
         protected override void BeginProcessing()
         {
@@ -115,26 +81,11 @@ namespace PSSocket.Commands
             try
             {
                 bool tls = UseTls || StartTls != StartTlsProtocol.Off;
-                TlsParameters.RequireTls(
-                    this,
-                    tls,
-                    "-UseTls or -StartTls",
-                    nameof(ServerName),
-                    nameof(SkipCertificateCheck),
-                    nameof(TrustedCertificate),
-                    nameof(TrustedCertificatePath),
-                    nameof(ClientCertificate),
-                    nameof(ClientCertificatePath),
-                    nameof(ClientCertificateKeyPath),
-                    nameof(ClientCertificatePassword),
-                    nameof(TlsProtocol),
-                    nameof(RevocationMode));
+                TlsParameters.RequireTls(this, tls, "-UseTls or -StartTls", TlsParameters.TlsOnly(_shared));
                 if (tls)
                 {
-                    _tls = TlsParameters.Client(
-                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
+                    _tls = TlsParameters.Client(this, _shared);
                     _tls.StartTls = StartTls;
-                    _tls.RevocationMode = RevocationMode;
                 }
             }
             catch (SocketSessionException e)

@@ -27,7 +27,7 @@ namespace PSSocket.Commands
     [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
     [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { RelaySet, GreetingSet, ScriptBlockSet })]
-    public sealed class StartSocketListenerCommand : SessionSettingsCmdlet
+    public sealed class StartSocketListenerCommand : SessionSettingsCmdlet, IDynamicParameters
     {
         public const int DefaultBacklog = 4096;
         public const int DefaultThrottleLimit = 8;
@@ -55,48 +55,6 @@ namespace PSSocket.Commands
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int Backlog { get; set; } = DefaultBacklog;
-
-        /// <summary>Serves TLS with this certificate (it must have its private key): each accepted connection does the handshake first.</summary>
-        [Parameter]
-        public X509Certificate2? Certificate { get; set; }
-
-        /// <summary>Serves TLS with the certificate and key of this PFX or PEM file (a PEM key may be in -KeyPath instead).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificatePath { get; set; }
-
-        /// <summary>The PEM file of -CertificatePath's private key, when it is not in the certificate's file.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? KeyPath { get; set; }
-
-        /// <summary>The password of a PFX file or of an encrypted PEM (PKCS#8) key.</summary>
-        [Parameter]
-        public SecureString? CertificatePassword { get; set; }
-
-        /// <summary>Asks each client for a certificate and refuses a client without a valid one (mutual TLS).</summary>
-        [Parameter]
-        public SwitchParameter RequireClientCertificate { get; set; }
-
-        /// <summary>With -RequireClientCertificate: the CA certificates that client certificates must chain to, instead of the system's roots.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
-
-        /// <summary>With -RequireClientCertificate: PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        /// <summary>With -RequireClientCertificate: accepts any client certificate, valid or not.</summary>
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        /// <summary>The TLS versions to accept; by default the operating system's choice.</summary>
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
 
         /// <summary>Echo mode: a background server that sends every connection's bytes back until the client closes.</summary>
         [Parameter(ParameterSetName = RelaySet)]
@@ -175,6 +133,20 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? JobName { get; set; }
 
+        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS: here the server's.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            TlsParameterCatalog.Certificate.Everywhere,
+            TlsParameterCatalog.CertificatePath.Everywhere,
+            TlsParameterCatalog.KeyPath.Everywhere,
+            TlsParameterCatalog.CertificatePassword.Everywhere,
+            TlsParameterCatalog.RequireClientCertificate.Everywhere,
+            TlsParameterCatalog.TrustedCertificate.Everywhere,
+            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
+            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
+            TlsParameterCatalog.TlsProtocol.Everywhere);
+
+        public object GetDynamicParameters() => _shared.Parameters;
+
         /// <summary>The server mode asked for, by its parameter's name; null for a plain listener.</summary>
         private string? ModeName => ParameterSetName == ListenSet ? null
             : ParameterSetName == RelaySet ? (Echo ? nameof(Echo) : nameof(Broadcast))
@@ -243,21 +215,10 @@ namespace PSSocket.Commands
         {
             try
             {
-                bool tls = Certificate != null || CertificatePath != null;
+                bool tls = _shared.Get<object?>(TlsParameterCatalog.Certificate, null) != null || _shared.Get<string?>(TlsParameterCatalog.CertificatePath, null) != null;
                 TlsParameters.RequireTls(
-                    this,
-                    tls,
-                    "-Certificate or -CertificatePath",
-                    nameof(CertificatePassword),
-                    nameof(KeyPath),
-                    nameof(RequireClientCertificate),
-                    nameof(TrustedCertificate),
-                    nameof(TrustedCertificatePath),
-                    nameof(SkipCertificateCheck),
-                    nameof(TlsProtocol));
-                return tls
-                    ? TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol, KeyPath, TrustedCertificatePath)
-                    : null;
+                    this, tls, "-Certificate or -CertificatePath", TlsParameters.TlsOnly(_shared, TlsParameterCatalog.Certificate, TlsParameterCatalog.CertificatePath));
+                return tls ? TlsParameters.Server(this, _shared) : null;
             }
             catch (SocketSessionException e)
             {

@@ -22,7 +22,7 @@ namespace PSSocket.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "SocketPort")]
     [OutputType(typeof(PortCheckResult), typeof(bool))]
-    public sealed class TestSocketPortCommand : SocketCmdlet
+    public sealed class TestSocketPortCommand : SocketCmdlet, IDynamicParameters
     {
 
         /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
@@ -31,6 +31,18 @@ namespace PSSocket.Commands
 
         private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
         private PortChecker? _checker;
+
+        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            TlsParameterCatalog.ServerName.Everywhere,
+            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
+            TlsParameterCatalog.TrustedCertificate.Everywhere,
+            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
+            TlsParameterCatalog.ClientCertificate.Everywhere,
+            TlsParameterCatalog.TlsProtocol.Everywhere,
+            TlsParameterCatalog.RevocationMode.Everywhere);
+
+        public object GetDynamicParameters() => _shared.Parameters;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostName", "Address", "CN")]
@@ -68,30 +80,6 @@ namespace PSSocket.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public StartTlsProtocol StartTls { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ServerName { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
-
-        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        [Parameter]
-        public X509Certificate2? ClientCertificate { get; set; }
-
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
-
         /// <summary>Text to send once connected (with -UseTls, once secured): a PING, a request line.</summary>
         [Parameter]
         public string? Send { get; set; }
@@ -100,13 +88,6 @@ namespace PSSocket.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Expect { get; set; }
-
-        /// <summary>
-        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
-        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
-        /// </summary>
-        [Parameter]
-        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
 
         /// <summary>
         /// With TLS: the certificate must stay valid for at least this many more whole days; one that expires
@@ -134,9 +115,7 @@ namespace PSSocket.Commands
                 }
                 if (tls)
                 {
-                    TlsClientOptions settings = TlsParameters.Client(
-                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
-                    settings.RevocationMode = RevocationMode;
+                    TlsClientOptions settings = TlsParameters.Client(this, _shared);
                     options.Tls = UseTls ? settings : null;
                     options.StartTlsSettings = settings;
                 }
@@ -195,7 +174,7 @@ namespace PSSocket.Commands
 
         /// <summary>TLS-only options without -UseTls or a -StartTls protocol: TlsNotRequested.</summary>
         private void RequireTlsForTlsOptions() => TlsParameters.RequireTls(
-            this, UseTls || StartTls != StartTlsProtocol.Off, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
+            this, UseTls || StartTls != StartTlsProtocol.Off, "-UseTls or -StartTls", TlsParameters.TlsOnly(_shared).Concat(new[] { nameof(MinimumDaysValid) }).ToArray());
 
         /// <summary>The -Expect pattern; one match may take at most <paramref name="timeout"/> ms (-1: no limit), so a pattern that backtracks without end is stopped.</summary>
         private static Regex Pattern(string expect, int timeout)

@@ -260,6 +260,59 @@ namespace PSSocket.Tests.Cmdlets
             Assert.True(missing.Count == 0, "The about_PSSocket error table lacks: " + string.Join(", ", missing));
         }
 
+        /// <summary>Every cmdlet that supports ShouldProcess shows -WhatIf and -Confirm in each syntax line of its help.</summary>
+        [Theory]
+        [MemberData(nameof(ExportedCmdlets))]
+        public void GetHelpSyntaxShowsWhatIfAndConfirmWhereShouldProcessIsSupported(string name)
+        {
+            using var ps = new PowerShellHarness();
+            PSObject help = GetHelp(ps, name, "-Full");
+            CommandInfo command = GetCommand(ps, name);
+            bool supported = command.Parameters.ContainsKey("WhatIf");
+
+            foreach (PSObject item in Items(help, "syntax", "syntaxItem"))
+            {
+                var shown = Items(item, "parameter").Select(p => Text(p.Properties["name"]?.Value)).ToList();
+                Assert.Equal(supported, shown.Contains("WhatIf"));
+                Assert.Equal(supported, shown.Contains("Confirm"));
+            }
+        }
+
+        /// <summary>
+        /// The shared parameters' help is written once, in docs/en-US/shared/SharedParameters.md: every page that has
+        /// one of them carries that text (build/Update-CommandHelp.ps1 copies it), so the pages cannot drift apart.
+        /// </summary>
+        [Fact]
+        public void SharedParametersHaveTheSameHelpOnEveryPage()
+        {
+            string source = File.ReadAllText(Path.Combine(DocsDirectory, "shared", "SharedParameters.md")).Replace("\r\n", "\n");
+            var shared = Sections(source);
+            Assert.Contains("TrustedCertificate", shared.Keys);
+
+            int compared = 0;
+            foreach (string page in Directory.GetFiles(DocsDirectory, "*-*.md"))
+            {
+                string text = File.ReadAllText(page).Replace("\r\n", "\n");
+                string parameters = text.Substring(text.IndexOf("## PARAMETERS", StringComparison.Ordinal));
+                foreach (KeyValuePair<string, string> section in Sections(parameters))
+                {
+                    if (shared.TryGetValue(section.Key, out string? expected))
+                    {
+                        string description = section.Value.Split(new[] { "```yaml" }, StringSplitOptions.None)[0].Trim();
+                        Assert.True(expected == description, $"{Path.GetFileName(page)} -{section.Key}: the text differs from docs/en-US/shared/SharedParameters.md; run build/Update-CommandHelp.ps1.");
+                        compared++;
+                    }
+                }
+            }
+
+            Assert.True(compared >= 40, $"only {compared} shared parameter sections were found in the pages");
+        }
+
+        private static Dictionary<string, string> Sections(string markdown) =>
+            Regex.Matches(markdown, @"(?s)### -(\w+)\n(.*?)(?=\n### |\n## |\z)")
+                .Cast<Match>()
+                .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+
         private static PSObject GetHelp(PowerShellHarness ps, string name, string view)
         {
             ScriptResult result = ps.Run($"Get-Help -Name '{name}' {view}");
@@ -274,8 +327,9 @@ namespace PSSocket.Tests.Cmdlets
         private static IEnumerable<ParameterMetadata> OwnParameters(CommandInfo command) =>
             command.Parameters.Values.Where(p => !IsCommon(p.Name));
 
+        /// <summary>The common parameters the help leaves out; -WhatIf and -Confirm are shown where a cmdlet supports ShouldProcess.</summary>
         private static bool IsCommon(string parameter) =>
-            Cmdlet.CommonParameters.Contains(parameter) || Cmdlet.OptionalCommonParameters.Contains(parameter);
+            Cmdlet.CommonParameters.Contains(parameter) || parameter == "UseTransaction";
 
         private static string Describe(string name, bool required, string position, bool byValue, bool byPropertyName) =>
             $"-{name} required={required} position={position} byValue={byValue} byPropertyName={byPropertyName}";
