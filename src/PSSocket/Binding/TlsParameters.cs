@@ -11,23 +11,9 @@ namespace PSSocket.Binding
     /// <summary>Turns the shared TLS parameters a cmdlet was given into the engine's options. Failures are SocketSessionExceptions.</summary>
     internal static class TlsParameters
     {
-        /// <summary>Stops with TlsNotRequested when a TLS-only parameter is bound but TLS is not asked for.</summary>
-        public static void RequireTls(PSCmdlet cmdlet, bool tlsRequested, string howToRequest, params string[] tlsOnly)
-        {
-            if (tlsRequested)
-            {
-                return;
-            }
-
-            string[] bound = tlsOnly.Where(cmdlet.MyInvocation.BoundParameters.ContainsKey).ToArray();
-            if (bound.Length > 0)
-            {
-                throw new SocketSessionException(
-                    ErrorIds.TlsNotRequested,
-                    $"-{string.Join(", -", bound)} {(bound.Length == 1 ? "applies" : "apply")} only to TLS; add {howToRequest}.",
-                    bound[0]);
-            }
-        }
+        /// <summary>Stops with TlsNotRequested when a TLS-only parameter is given but TLS is not asked for.</summary>
+        public static void RequireTls(PSCmdlet cmdlet, bool tlsRequested, string howToRequest, params string[] tlsOnly) =>
+            OptionRules.Check(OptionRules.TlsRequired, new OptionFacts(cmdlet) { Tls = tlsRequested, TlsOnly = tlsOnly, TlsRequest = howToRequest });
 
         /// <summary>The names of the shared TLS parameters <paramref name="values"/> offers, but those that ask for TLS themselves.</summary>
         public static string[] TlsOnly(SharedParameterValues values, params SharedParameter[] requesting) =>
@@ -37,11 +23,7 @@ namespace PSSocket.Binding
         {
             X509Certificate2? clientCertificate = values.Get<X509Certificate2?>(Catalog.ClientCertificate, null);
             string? clientCertificatePath = values.Get<string?>(Catalog.ClientCertificatePath, null);
-            if (clientCertificate != null && clientCertificatePath != null)
-            {
-                throw new SocketSessionException(
-                    ErrorIds.ConflictingParameters, "Give the client certificate either as -ClientCertificate or as -ClientCertificatePath, not both.", clientCertificatePath);
-            }
+            OptionRules.Check(OptionRules.TlsClientIdentity, new OptionFacts(cmdlet) { Target = clientCertificatePath });
 
             if (clientCertificatePath != null)
             {
@@ -72,11 +54,7 @@ namespace PSSocket.Binding
         {
             X509Certificate2? certificate = values.Get<X509Certificate2?>(Catalog.Certificate, null);
             string? certificatePath = values.Get<string?>(Catalog.CertificatePath, null);
-            if (certificate != null && certificatePath != null)
-            {
-                throw new SocketSessionException(
-                    ErrorIds.ConflictingParameters, "Give the server certificate either as -Certificate or as -CertificatePath, not both.", certificatePath);
-            }
+            OptionRules.Check(OptionRules.TlsServerIdentity, new OptionFacts(cmdlet) { Target = certificatePath });
 
             if (certificatePath != null)
             {

@@ -201,20 +201,7 @@ namespace PSSocket.Commands
         private SocketSession NewSession(SocketSettings settings)
         {
             SocketProtocol protocol = IsBound(nameof(Protocol)) ? Protocol : ToPath ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
-            string? conflict = ToPath && !protocol.IsUnix() ? $"-Path connects to a Unix domain socket: use -Protocol UnixStream or UnixDatagram, not {protocol}."
-                : !ToPath && protocol.IsUnix() ? $"A {protocol} session connects to a socket path: use -Path instead of -ComputerName and -Port."
-                : Broadcast && protocol != SocketProtocol.Udp ? $"-Broadcast is for Udp sessions, not {protocol}."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, protocol));
-            }
-
-            if (_tls != null && protocol.IsDatagram())
-            {
-                ThrowTerminating(new SocketSessionException(
-                    ErrorIds.ConflictingParameters, $"-UseTls needs a stream session (Tcp or UnixStream); a {protocol} session sends datagrams, which TLS does not carry.", protocol));
-            }
+            Enforce(OptionRules.ConnectSocketKind, new OptionFacts(this) { Protocol = protocol, Tls = _tls != null, Target = protocol });
 
             settings.Protocol = protocol;
             settings.Broadcast = Broadcast;

@@ -43,16 +43,8 @@ namespace PSSocket.Commands
 
         protected override void EndProcessing()
         {
+            Enforce(OptionRules.NewSocketKind, new OptionFacts(this) { Protocol = Protocol, Target = Protocol });
             bool unix = Protocol.IsUnix();
-            string? conflict = unix && (LocalAddress != null || IsBound(nameof(LocalPort)) || IsBound(nameof(AddressFamily)))
-                ? $"A {Protocol} session has a socket path, not an address family, address or port: use -LocalPath."
-                : !unix && LocalPath != null ? $"-LocalPath binds a socket path; it is for UnixStream and UnixDatagram sessions, not {Protocol}."
-                : Broadcast && Protocol != SocketProtocol.Udp ? $"-Broadcast is for Udp sessions, not {Protocol}."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, Protocol));
-            }
 
             var settings = new SocketSettings { Protocol = Protocol, Family = AddressFamily, ConnectTimeout = ConnectTimeout, Broadcast = Broadcast };
             ApplyBoundSettings(settings);

@@ -111,16 +111,7 @@ namespace PSSocket.Commands
             }
 
             _mode = ReceiveModes.Of(IsBound(nameof(Count)), Line, Delimiter != null, ToEnd);
-            string? conflict = _mode == ReceiveMode.Conflicting ? "Give one framing: -Count, -Line, -Delimiter or -ToEnd."
-                : OutFile != null && (_mode == ReceiveMode.Line || _mode == ReceiveMode.Delimiter) ? "-OutFile writes the bytes to a file: to the end, or -Count bytes."
-                : _mode == ReceiveMode.ToEnd && Streaming ? "-ToEnd returns everything at once; -Stream and -Duration write records as they arrive. Use one."
-                : !Streaming && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
-                : IsBound(nameof(MaxLength)) && (OutFile != null || !(Line || Delimiter != null || ToEnd)) ? "-MaxLength limits what -Line, -Delimiter and -ToEnd hold in memory; -OutFile has no limit."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, OutFile));
-            }
+            Enforce(OptionRules.ReceiveFraming, new OptionFacts(this) { Target = OutFile });
 
             if (_mode == ReceiveMode.Count && OutFile == null && Count > int.MaxValue)
             {

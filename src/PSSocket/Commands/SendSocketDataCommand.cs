@@ -91,7 +91,7 @@ namespace PSSocket.Commands
 
         protected override void BeginProcessing()
         {
-            CheckDestinationParameters();
+            Enforce(OptionRules.SendDestination, new OptionFacts(this) { Target = ComputerName });
             if (Encoding != null)
             {
                 _encoding = ResolveEncoding(Encoding);
@@ -284,17 +284,6 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = DataFromPipelineSet)]
         [ValidateRange(1, 65535)]
         public int Port { get; set; }
-
-        private void CheckDestinationParameters()
-        {
-            string? conflict = IsBound(nameof(ComputerName)) != IsBound(nameof(Port)) ? "-ComputerName and -Port go together: give both, or -RemoteEndPoint."
-                : IsBound(nameof(ComputerName)) && IsBound(nameof(RemoteEndPoint)) ? "Give the destination once: -RemoteEndPoint, or -ComputerName and -Port."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, ComputerName));
-            }
-        }
 
         /// <summary>
         /// The destination of this item, if any. A session piped in brings its own RemoteEndPoint by property name;

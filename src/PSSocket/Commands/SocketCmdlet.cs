@@ -52,6 +52,19 @@ namespace PSSocket.Commands
 
         protected void ThrowTerminating(SocketSessionException error) => ThrowTerminatingError(ErrorRecordFactory.From(error));
 
+        /// <summary>Checks one group of the option rules (Binding/OptionRules.cs): the first broken rule stops the command.</summary>
+        private protected void Enforce(System.Collections.Generic.IEnumerable<OptionRule> rules, OptionFacts facts)
+        {
+            try
+            {
+                OptionRules.Check(rules, facts);
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+            }
+        }
+
         /// <summary>Resolves an encoding name, or stops the command with UnknownEncoding.</summary>
         protected Encoding ResolveEncoding(string name)
         {

@@ -152,32 +152,17 @@ namespace PSSocket.Commands
             : ParameterSetName == RelaySet ? (Echo ? nameof(Echo) : nameof(Broadcast))
             : ParameterSetName;
 
-        /// <summary>-Echo or -Broadcast, not both; -QuitWord only with -Broadcast; the server options only with a mode.</summary>
-        private void CheckRelayMode()
-        {
-            if (ParameterSetName != RelaySet)
-            {
-                return;
-            }
-
-            string? conflict = Echo && Broadcast ? "-Echo and -Broadcast are two server modes: give one."
-                : !Echo && !Broadcast ? "-MaxConnections, -AllowedClient, -AsJob and -JobName go with a server mode: add -Echo, -Broadcast, -Greeting or -ScriptBlock."
-                : Echo && IsBound(nameof(QuitWord)) ? "-QuitWord goes with -Broadcast, not -Echo."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, null));
-            }
-        }
-
         protected override void EndProcessing()
         {
-            CheckRelayMode();
+            Enforce(OptionRules.ListenerRelayMode, new OptionFacts(this));
+            var kind = new OptionFacts(this) { Protocol = ListenerProtocol, Mode = ModeName, Target = ListenerProtocol };
+            kind.Tls = kind.AnyGiven(TlsParameterCatalog.Certificate.Name, TlsParameterCatalog.CertificatePath.Name);
+            Enforce(OptionRules.ListenerKind, kind);
             IPAddress address = LocalAddress ?? (AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
             var settings = new SocketSettings { Family = AddressFamily };
             ApplyBoundSettings(settings);
             TlsServerOptions? tls = ServerTls();
-            if (!PrepareKind(settings, tls != null))
+            if (!PrepareKind(settings))
             {
                 return;
             }
@@ -411,34 +396,15 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter EnableBroadcast { get; set; }
 
-        private bool IsServerMode => ParameterSetName != ListenSet;
+        /// <summary>The kind of listener: -Protocol, else UnixStream with -Path, else Tcp.</summary>
+        private SocketProtocol ListenerProtocol => IsBound(nameof(Protocol)) ? Protocol : Path != null ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
 
         /// <summary>
-        /// Checks the kind of socket against the other options and puts it in the settings. Options that cannot go
-        /// together stop the command (ConflictingParameters) before anything is bound: a datagram listener has no
-        /// connections to serve (-Echo, -Greeting, -Broadcast, -ScriptBlock) or to secure (-Certificate), and a Unix
-        /// listener's clients have no address for -AllowedClient. False: an error was written and nothing is to start.
+        /// Puts the kind of socket in the settings (the option rules were checked before). False: -DualMode with an
+        /// address that is not IPv6; an error was written and nothing is to start.
         /// </summary>
-        private bool PrepareKind(SocketSettings settings, bool tls)
+        private bool PrepareKind(SocketSettings settings)
         {
-            SocketProtocol protocol = IsBound(nameof(Protocol)) ? Protocol : Path != null ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
-            bool unix = protocol.IsUnix();
-            bool ipOptions = IsBound(nameof(Port)) || LocalAddress != null || IsBound(nameof(AddressFamily)) || DualMode || MulticastGroup != null;
-            string? conflict = Path != null && !unix ? $"-Path makes a Unix domain socket listener: use -Protocol UnixStream or UnixDatagram, not {protocol}."
-                : unix && Path == null ? $"A {protocol} listener needs a socket path: give -Path."
-                : unix && (ipOptions || EnableBroadcast) ? "A Unix listener has a socket path, not an address family, address or port: leave out -Port, -LocalAddress, -AddressFamily, -DualMode, -MulticastGroup and -EnableBroadcast."
-                : protocol.IsDatagram() && IsBound(nameof(Backlog)) ? "-Backlog is the queue of connections to accept; a datagram listener has none."
-                : protocol.IsDatagram() && IsServerMode ? $"-{ModeName} serves connections; a {protocol} listener receives datagrams and has none. Use a Tcp or UnixStream listener, or receive the datagrams with Receive-SocketData." + (ModeName == nameof(Broadcast) ? " (-Broadcast here is the chat server; SO_BROADCAST on a Udp listener is -EnableBroadcast.)" : string.Empty)
-                : protocol.IsDatagram() && tls ? $"-Certificate and -CertificatePath make a TLS listener; TLS needs a stream (Tcp or UnixStream), and a {protocol} listener receives datagrams."
-                : unix && AllowedClient != null ? "-AllowedClient filters clients by address; the clients of a Unix listener have none (use the socket file's permissions instead)."
-                : (EnableBroadcast || MulticastGroup != null) && protocol != SocketProtocol.Udp ? "-EnableBroadcast and -MulticastGroup are for Udp listeners."
-                : DualMode && LocalAddress == null ? "A dual-stack listener accepts IPv4 and IPv6 clients only on the wildcard address ::, which listens on every interface: name it with -LocalAddress :: -DualMode."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, protocol));
-            }
-
             if (DualMode && (LocalAddress!.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || AddressFamily == IPFamily.IPv4))
             {
                 WriteError(ErrorRecordFactory.From(new SocketSessionException(
@@ -448,7 +414,7 @@ namespace PSSocket.Commands
                 return false;
             }
 
-            settings.Protocol = protocol;
+            settings.Protocol = ListenerProtocol;
             settings.DualMode = DualMode;
             settings.Broadcast = EnableBroadcast;
             settings.MulticastGroups = MulticastGroup ?? new IPAddress[0];
