@@ -162,9 +162,9 @@ namespace PSSocket.Commands
                 WriteVerbose($"Session {session.Id}: {session.Protocol} connected, {EndPoints.Format(session.LocalEndPoint)} -> {EndPoints.Format(session.RemoteEndPoint)}{tls}.");
             }
 
-            if (connected && IsDebug)
+            if (connected)
             {
-                WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms, encoding {session.Encoding.WebName}.");
+                WriteOptionsDebug(session);
             }
         }
 

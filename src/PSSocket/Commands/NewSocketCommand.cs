@@ -85,10 +85,7 @@ namespace PSSocket.Commands
                 WriteVerbose($"Session {session.Id}: new {session.Protocol} client, {bound}.");
             }
 
-            if (IsDebug)
-            {
-                WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms, encoding {session.Encoding.WebName}.");
-            }
+            WriteOptionsDebug(session);
         }
     }
 }

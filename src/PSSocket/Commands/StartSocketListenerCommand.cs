@@ -180,10 +180,7 @@ namespace PSSocket.Commands
                     WriteVerbose($"Session {listener.Id}: {listener.Protocol}{(tls != null ? "+TLS" : string.Empty)} listener on {EndPoints.Format(listener.LocalEndPoint)}, {what}.");
                 }
 
-                if (IsDebug)
-                {
-                    WriteDebug($"Session {listener.Id}: NoDelay {listener.NoDelay}, receive/send timeouts {listener.ReceiveTimeout}/{listener.SendTimeout} ms, encoding {listener.Encoding.WebName}.");
-                }
+                WriteOptionsDebug(listener);
 
                 if (serverMode != null)
                 {
