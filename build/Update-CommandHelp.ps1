@@ -4,7 +4,7 @@
     (one block per parameter set, the default marked) and each parameter's yaml blocks (type, sets, aliases,
     required, position, pipeline input), -WhatIf and -Confirm included where the cmdlet supports ShouldProcess.
     Descriptions, examples, default values, accepted values and wildcard flags are kept as written, except those of
-    the shared parameters: their text is copied from docs/en-US/shared/SharedParameters.md, written once for every
+    the shared parameters (the dynamic ones, and -WhatIf and -Confirm): their text is copied from docs/en-US/shared/SharedParameters.md, written once for every
     cmdlet that takes them.
 
 .DESCRIPTION
@@ -140,9 +140,11 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
         $body = $existing[$p.Name]
         $description = 'TODO: describe this parameter.'
         $kept = @{}
-        if ($sharedText.ContainsKey($p.Name)) { $description = $sharedText[$p.Name] }
+        # Shared: a dynamic parameter (declared once in src/PSSocket/Binding), or -WhatIf and -Confirm.
+        $isShared = $sharedText.ContainsKey($p.Name) -and ($p.IsDynamic -or $lastInSyntax -contains $p.Name)
+        if ($isShared) { $description = $sharedText[$p.Name] }
         if ($body) {
-            if (-not $sharedText.ContainsKey($p.Name)) { $description = ($body -split '(?m)^```yaml')[0].Trim() }
+            if (-not $isShared) { $description = ($body -split '(?m)^```yaml')[0].Trim() }
             $firstYaml = [regex]::Match($body, '(?s)```yaml\n(.*?)```').Groups[1].Value
             foreach ($line in $firstYaml -split "`n") {
                 if ($line -match '^(Default value|Accepted values|Accept wildcard characters): (.+)$') { $kept[$Matches[1]] = $Matches[2] }

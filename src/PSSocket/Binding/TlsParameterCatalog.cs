@@ -43,6 +43,14 @@ namespace PSSocket.Binding
 
         public static readonly SharedParameter TlsProtocol = new SharedParameter(nameof(TlsProtocol), typeof(TlsProtocol[]), "SslProtocol");
 
+        /// <summary>Every TLS parameter: the ones that apply only to TLS are these, less those that ask for it.</summary>
+        public static readonly SharedParameter[] All =
+        {
+            ServerName, SkipCertificateCheck, TrustedCertificate, TrustedCertificatePath, ClientCertificate, ClientCertificatePath,
+            ClientCertificateKeyPath, ClientCertificatePassword, Certificate, CertificatePath, KeyPath, CertificatePassword,
+            RequireClientCertificate, RevocationMode, TlsProtocol,
+        };
+
         private static Attribute[] NotNullOrEmpty() => new Attribute[] { new ValidateNotNullOrEmptyAttribute() };
     }
 }

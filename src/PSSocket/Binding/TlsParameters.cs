@@ -17,7 +17,7 @@ namespace PSSocket.Binding
 
         /// <summary>The names of the shared TLS parameters <paramref name="values"/> offers, but those that ask for TLS themselves.</summary>
         public static string[] TlsOnly(SharedParameterValues values, params SharedParameter[] requesting) =>
-            values.Declared.Except(requesting).Select(p => p.Name).ToArray();
+            values.Declared.Intersect(TlsParameterCatalog.All).Except(requesting).Select(p => p.Name).ToArray();
 
         public static TlsClientOptions Client(PSCmdlet cmdlet, SharedParameterValues values)
         {

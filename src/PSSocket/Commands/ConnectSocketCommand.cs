@@ -41,10 +41,6 @@ namespace PSSocket.Commands
         [ValidateRange(-1, int.MaxValue)]
         public int Timeout { get; set; }
 
-        /// <summary>Only for a session made here: restricts it to IPv4 or IPv6, as ncat's -4 and -6 do.</summary>
-        [Parameter(ParameterSetName = NewSessionSet)]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
         /// <summary>Wraps the connection in TLS: SNI and the certificate's name are the host name (or -ServerName); the certificate is validated.</summary>
         [Parameter]
         [Alias("Tls")]
@@ -58,8 +54,12 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = SessionSet)]
         public StartTlsProtocol StartTls { get; set; }
 
-        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS.</summary>
+        /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
+            SocketKindParameterCatalog.AddressFamily.In(NewSessionSet),
+            SocketKindParameterCatalog.Protocol.In(NewSessionSet, PathSet),
+            SocketKindParameterCatalog.Broadcast.In(NewSessionSet),
+            SocketKindParameterCatalog.Path.MandatoryIn(PathSet, SessionPathSet),
             TlsParameterCatalog.ServerName.Everywhere,
             TlsParameterCatalog.SkipCertificateCheck.Everywhere,
             TlsParameterCatalog.TrustedCertificate.Everywhere,
@@ -171,23 +171,13 @@ namespace PSSocket.Commands
         private const string PathSet = "Path";
         private const string SessionPathSet = "SessionPath";
 
-        /// <summary>The Unix domain socket to connect to, such as /var/run/docker.sock.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
-        [Parameter(Mandatory = true, ParameterSetName = SessionPathSet)]
-        [ValidateNotNullOrEmpty]
-        public string? Path { get; set; }
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
-        /// <summary>
-        /// Only for a session made here: Tcp (the default) or Udp with -ComputerName, UnixStream (the default) or
-        /// UnixDatagram with -Path.
-        /// </summary>
-        [Parameter(ParameterSetName = NewSessionSet)]
-        [Parameter(ParameterSetName = PathSet)]
-        public SocketProtocol Protocol { get; set; }
+        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
 
-        /// <summary>Only for a Udp session made here: allows a broadcast address as the peer (SO_BROADCAST).</summary>
-        [Parameter(ParameterSetName = NewSessionSet)]
-        public SwitchParameter Broadcast { get; set; }
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
 
         private bool ToPath => ParameterSetName == PathSet || ParameterSetName == SessionPathSet;
 

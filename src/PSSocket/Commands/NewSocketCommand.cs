@@ -11,17 +11,15 @@ namespace PSSocket.Commands
     /// <summary>Makes a client session (TCP, UDP, Unix stream or Unix datagram), optionally bound to a local address and port or a local socket path.</summary>
     [Cmdlet(VerbsCommon.New, "Socket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
-    public sealed class NewSocketCommand : SessionSettingsCmdlet
+    public sealed class NewSocketCommand : SessionSettingsCmdlet, IDynamicParameters
     {
-        [Parameter]
-        public SocketProtocol Protocol { get; set; } = SocketProtocol.Tcp;
+        /// <summary>The socket-kind parameters, declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            SocketKindParameterCatalog.Protocol.Everywhere,
+            SocketKindParameterCatalog.AddressFamily.Everywhere,
+            SocketKindParameterCatalog.LocalAddress.Everywhere,
+            SocketKindParameterCatalog.Broadcast.Everywhere);
 
-        /// <summary>Restricts the session to IPv4 or IPv6 addresses, as ncat's -4 and -6 do.</summary>
-        [Parameter]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
-        [Parameter]
-        public IPAddress? LocalAddress { get; set; }
 
         [Parameter]
         [ValidateRange(0, 65535)]
@@ -32,14 +30,20 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? LocalPath { get; set; }
 
-        /// <summary>UDP: allows sending to broadcast addresses (SO_BROADCAST).</summary>
-        [Parameter]
-        public SwitchParameter Broadcast { get; set; }
-
         /// <summary>Default connect timeout of the session, in milliseconds; -1 waits forever.</summary>
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
         public int ConnectTimeout { get; set; } = SocketSettings.DefaultConnectTimeout;
+
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        private IPAddress? LocalAddress => _shared.Get<IPAddress?>(SocketKindParameterCatalog.LocalAddress, null);
+
+        private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
+
+        public object GetDynamicParameters() => _shared.Parameters;
 
         protected override void EndProcessing()
         {

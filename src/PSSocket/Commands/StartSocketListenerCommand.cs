@@ -44,13 +44,6 @@ namespace PSSocket.Commands
         [ValidateRange(0, 65535)]
         public int Port { get; set; }
 
-        /// <summary>The address to bind; 127.0.0.1 (or ::1 with -AddressFamily IPv6) unless named. Use 0.0.0.0 or :: for every interface.</summary>
-        [Parameter]
-        public IPAddress? LocalAddress { get; set; }
-
-        [Parameter]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
         /// <summary>How many connections may wait to be accepted. A small backlog makes clients wait for SYN retries under load.</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
@@ -133,8 +126,12 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? JobName { get; set; }
 
-        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS: here the server's.</summary>
+        /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
+            SocketKindParameterCatalog.LocalAddress.Everywhere,
+            SocketKindParameterCatalog.AddressFamily.Everywhere,
+            SocketKindParameterCatalog.Protocol.Everywhere,
+            SocketKindParameterCatalog.Path.Everywhere,
             TlsParameterCatalog.Certificate.Everywhere,
             TlsParameterCatalog.CertificatePath.Everywhere,
             TlsParameterCatalog.KeyPath.Everywhere,
@@ -368,15 +365,6 @@ namespace PSSocket.Commands
                 : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
 
-        /// <summary>Tcp (the default), Udp (a bound datagram socket that receives from any sender), UnixStream (the default with -Path) or UnixDatagram.</summary>
-        [Parameter]
-        public SocketProtocol Protocol { get; set; }
-
-        /// <summary>The socket path a Unix listener binds; the file is removed when the listener closes.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Path { get; set; }
-
         /// <summary>An IPv6 listener on :: that also accepts IPv4 clients, shown as plain IPv4 (127.0.0.1:5000).</summary>
         [Parameter]
         public SwitchParameter DualMode { get; set; }
@@ -392,6 +380,14 @@ namespace PSSocket.Commands
         /// </summary>
         [Parameter]
         public SwitchParameter EnableBroadcast { get; set; }
+
+        private IPAddress? LocalAddress => _shared.Get<IPAddress?>(SocketKindParameterCatalog.LocalAddress, null);
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
 
         /// <summary>The kind of listener: -Protocol, else UnixStream with -Path, else Tcp.</summary>
         private SocketProtocol ListenerProtocol => IsBound(nameof(Protocol)) ? Protocol : Path != null ? SocketProtocol.UnixStream : SocketProtocol.Tcp;

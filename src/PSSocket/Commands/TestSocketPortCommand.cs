@@ -32,8 +32,9 @@ namespace PSSocket.Commands
         private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
         private PortChecker? _checker;
 
-        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS.</summary>
+        /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
+            SocketKindParameterCatalog.AddressFamily.Everywhere,
             TlsParameterCatalog.ServerName.Everywhere,
             TlsParameterCatalog.SkipCertificateCheck.Everywhere,
             TlsParameterCatalog.TrustedCertificate.Everywhere,
@@ -43,6 +44,8 @@ namespace PSSocket.Commands
             TlsParameterCatalog.RevocationMode.Everywhere);
 
         public object GetDynamicParameters() => _shared.Parameters;
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostName", "Address", "CN")]
@@ -64,9 +67,6 @@ namespace PSSocket.Commands
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int ThrottleLimit { get; set; } = 100;
-
-        [Parameter]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
 
         [Parameter]
         [Alias("Tls")]
