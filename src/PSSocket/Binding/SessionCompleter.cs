@@ -1,12 +1,9 @@
-using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using PSSocket.Hosting;
-using PSSocket.Sessions;
 
 namespace PSSocket.Binding
 {

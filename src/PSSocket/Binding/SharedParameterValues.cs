@@ -13,6 +13,11 @@ namespace PSSocket.Binding
         private readonly List<SharedParameter> _order = new List<SharedParameter>();
 
         public SharedParameterValues(params SharedParameterUse[] uses)
+            : this((IEnumerable<SharedParameterUse>)uses)
+        {
+        }
+
+        public SharedParameterValues(IEnumerable<SharedParameterUse> uses)
         {
             foreach (IGrouping<SharedParameter, SharedParameterUse> group in uses.GroupBy(u => u.Parameter))
             {

@@ -43,6 +43,15 @@ namespace PSSocket.Binding
 
         public static readonly SharedParameter TlsProtocol = new SharedParameter(nameof(TlsProtocol), typeof(TlsProtocol[]), "SslProtocol");
 
+        /// <summary>The checks of the peer's certificate and the versions, which client and server both take, in every parameter set.</summary>
+        public static SharedParameterUse[] Trust => new[] { SkipCertificateCheck.Everywhere, TrustedCertificate.Everywhere, TrustedCertificatePath.Everywhere, TlsProtocol.Everywhere };
+
+        /// <summary>The client's name for the server and its own certificate, in <paramref name="sets"/> (none: every set).</summary>
+        public static SharedParameterUse[] ClientIdentity(params string[] sets) => new[]
+        {
+            ServerName.In(sets), ClientCertificate.In(sets), ClientCertificatePath.In(sets), ClientCertificateKeyPath.In(sets), ClientCertificatePassword.In(sets),
+        };
+
         /// <summary>Every TLS parameter: the ones that apply only to TLS are these, less those that ask for it.</summary>
         public static readonly SharedParameter[] All =
         {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using PSSocket.Binding;
-using PSSocket.ErrorRecords;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands

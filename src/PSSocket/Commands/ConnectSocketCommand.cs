@@ -1,6 +1,5 @@
+using System.Linq;
 using System.Management.Automation;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
 using PSSocket.Binding;
 using PSSocket.ErrorRecords;
 using PSSocket.Errors;
@@ -56,20 +55,16 @@ namespace PSSocket.Commands
 
         /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
-            SocketKindParameterCatalog.AddressFamily.In(NewSessionSet),
-            SocketKindParameterCatalog.Protocol.In(NewSessionSet, PathSet),
-            SocketKindParameterCatalog.Broadcast.In(NewSessionSet),
-            SocketKindParameterCatalog.Path.MandatoryIn(PathSet, SessionPathSet),
-            TlsParameterCatalog.ServerName.Everywhere,
-            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
-            TlsParameterCatalog.TrustedCertificate.Everywhere,
-            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
-            TlsParameterCatalog.ClientCertificate.Everywhere,
-            TlsParameterCatalog.ClientCertificatePath.Everywhere,
-            TlsParameterCatalog.ClientCertificateKeyPath.Everywhere,
-            TlsParameterCatalog.ClientCertificatePassword.Everywhere,
-            TlsParameterCatalog.TlsProtocol.Everywhere,
-            TlsParameterCatalog.RevocationMode.Everywhere);
+            new[]
+            {
+                SocketKindParameterCatalog.AddressFamily.In(NewSessionSet),
+                SocketKindParameterCatalog.Protocol.In(NewSessionSet, PathSet),
+                SocketKindParameterCatalog.Broadcast.In(NewSessionSet),
+                SocketKindParameterCatalog.Path.MandatoryIn(PathSet, SessionPathSet),
+            }
+            .Concat(TlsParameterCatalog.ClientIdentity())
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
 
         private TlsClientOptions? _tls;
 

@@ -2,8 +2,6 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using PSSocket.Binding;
-using PSSocket.ErrorRecords;
-using PSSocket.Errors;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Text;
 using PSSocket.Binding;
-using PSSocket.ErrorRecords;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands

@@ -7,8 +7,6 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Net.Sockets;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
 using PSSocket.Binding;
 using PSSocket.ErrorRecords;
 using PSSocket.Errors;
@@ -128,19 +126,19 @@ namespace PSSocket.Commands
 
         /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
-            SocketKindParameterCatalog.LocalAddress.Everywhere,
-            SocketKindParameterCatalog.AddressFamily.Everywhere,
-            SocketKindParameterCatalog.Protocol.Everywhere,
-            SocketKindParameterCatalog.Path.Everywhere,
-            TlsParameterCatalog.Certificate.Everywhere,
-            TlsParameterCatalog.CertificatePath.Everywhere,
-            TlsParameterCatalog.KeyPath.Everywhere,
-            TlsParameterCatalog.CertificatePassword.Everywhere,
-            TlsParameterCatalog.RequireClientCertificate.Everywhere,
-            TlsParameterCatalog.TrustedCertificate.Everywhere,
-            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
-            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
-            TlsParameterCatalog.TlsProtocol.Everywhere);
+            new[]
+            {
+                SocketKindParameterCatalog.LocalAddress.Everywhere,
+                SocketKindParameterCatalog.AddressFamily.Everywhere,
+                SocketKindParameterCatalog.Protocol.Everywhere,
+                SocketKindParameterCatalog.Path.Everywhere,
+                TlsParameterCatalog.Certificate.Everywhere,
+                TlsParameterCatalog.CertificatePath.Everywhere,
+                TlsParameterCatalog.KeyPath.Everywhere,
+                TlsParameterCatalog.CertificatePassword.Everywhere,
+                TlsParameterCatalog.RequireClientCertificate.Everywhere,
+            }
+            .Concat(TlsParameterCatalog.Trust));
 
         public object GetDynamicParameters() => _shared.Parameters;
 

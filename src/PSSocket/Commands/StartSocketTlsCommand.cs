@@ -1,8 +1,6 @@
+using System.Linq;
 using System.Management.Automation;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
 using PSSocket.Binding;
-using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Tls;
@@ -39,21 +37,17 @@ namespace PSSocket.Commands
 
         /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS: the client's, the server's, and the trust both sides share.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
-            TlsParameterCatalog.ServerName.In(ClientSet),
-            TlsParameterCatalog.ClientCertificate.In(ClientSet),
-            TlsParameterCatalog.ClientCertificatePath.In(ClientSet),
-            TlsParameterCatalog.ClientCertificateKeyPath.In(ClientSet),
-            TlsParameterCatalog.ClientCertificatePassword.In(ClientSet),
-            TlsParameterCatalog.Certificate.MandatoryIn(ServerSet),
-            TlsParameterCatalog.CertificatePath.MandatoryIn(ServerPathSet),
-            TlsParameterCatalog.KeyPath.In(ServerPathSet),
-            TlsParameterCatalog.CertificatePassword.In(ServerPathSet),
-            TlsParameterCatalog.RequireClientCertificate.In(ServerSet, ServerPathSet),
-            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
-            TlsParameterCatalog.TrustedCertificate.Everywhere,
-            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
-            TlsParameterCatalog.TlsProtocol.Everywhere,
-            TlsParameterCatalog.RevocationMode.Everywhere);
+            TlsParameterCatalog.ClientIdentity(ClientSet)
+            .Concat(new[]
+            {
+                TlsParameterCatalog.Certificate.MandatoryIn(ServerSet),
+                TlsParameterCatalog.CertificatePath.MandatoryIn(ServerPathSet),
+                TlsParameterCatalog.KeyPath.In(ServerPathSet),
+                TlsParameterCatalog.CertificatePassword.In(ServerPathSet),
+                TlsParameterCatalog.RequireClientCertificate.In(ServerSet, ServerPathSet),
+            })
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
 
         private TlsOptions? _options;
 

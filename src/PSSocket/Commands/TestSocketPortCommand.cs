@@ -2,11 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using PSSocket.Binding;
-using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.HealthChecks;
 using PSSocket.Sessions;
@@ -34,14 +32,9 @@ namespace PSSocket.Commands
 
         /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
-            SocketKindParameterCatalog.AddressFamily.Everywhere,
-            TlsParameterCatalog.ServerName.Everywhere,
-            TlsParameterCatalog.SkipCertificateCheck.Everywhere,
-            TlsParameterCatalog.TrustedCertificate.Everywhere,
-            TlsParameterCatalog.TrustedCertificatePath.Everywhere,
-            TlsParameterCatalog.ClientCertificate.Everywhere,
-            TlsParameterCatalog.TlsProtocol.Everywhere,
-            TlsParameterCatalog.RevocationMode.Everywhere);
+            new[] { SocketKindParameterCatalog.AddressFamily.Everywhere, TlsParameterCatalog.ServerName.Everywhere, TlsParameterCatalog.ClientCertificate.Everywhere }
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
 
         public object GetDynamicParameters() => _shared.Parameters;
 
