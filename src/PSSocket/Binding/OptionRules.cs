@@ -15,6 +15,14 @@ namespace PSSocket.Binding
         private const string Conflict = ErrorIds.ConflictingParameters;
         private const string AnX509 = "([System.Security.Cryptography.X509Certificates.X509Certificate2]::new())";
 
+        /// <summary>SO_BROADCAST on a session that is not Udp (New-Socket, Connect-Socket).</summary>
+        private static readonly OptionRule BroadcastNeedsUdp = new OptionRule(
+            "BroadcastNeedsUdp",
+            Conflict,
+            f => f.Given("Broadcast") && f.Protocol != SocketProtocol.Udp,
+            f => $"-Broadcast is for Udp sessions, not {f.Protocol}.",
+            new[] { "Connect-Socket 127.0.0.1 1 -Broadcast", "New-Socket -Broadcast" });
+
         /// <summary>TLS-only parameters without TLS asked for (Connect-Socket, Test-SocketPort, Start-SocketListener).</summary>
         public static readonly OptionRule[] TlsRequired =
         {
@@ -64,12 +72,7 @@ namespace PSSocket.Binding
                 f => !f.Given("Path") && f.Protocol.IsUnix(),
                 f => $"A {f.Protocol} session connects to a socket path: use -Path instead of -ComputerName and -Port.",
                 new[] { "Connect-Socket 127.0.0.1 1 -Protocol UnixStream" }),
-            new OptionRule(
-                "ConnectBroadcastNeedsUdp",
-                Conflict,
-                f => f.Given("Broadcast") && f.Protocol != SocketProtocol.Udp,
-                f => $"-Broadcast is for Udp sessions, not {f.Protocol}.",
-                new[] { "Connect-Socket 127.0.0.1 1 -Broadcast" }),
+            BroadcastNeedsUdp,
             new OptionRule(
                 "ConnectTlsNeedsStream",
                 Conflict,
@@ -93,12 +96,7 @@ namespace PSSocket.Binding
                 f => !f.Protocol.IsUnix() && f.Given("LocalPath"),
                 f => $"-LocalPath binds a socket path; it is for UnixStream and UnixDatagram sessions, not {f.Protocol}.",
                 new[] { "New-Socket -LocalPath ./none.sock" }),
-            new OptionRule(
-                "NewBroadcastNeedsUdp",
-                Conflict,
-                f => f.Given("Broadcast") && f.Protocol != SocketProtocol.Udp,
-                f => $"-Broadcast is for Udp sessions, not {f.Protocol}.",
-                new[] { "New-Socket -Broadcast" }),
+            BroadcastNeedsUdp,
         };
 
         /// <summary>Start-SocketListener's EchoOrBroadcast parameter set: one of the two switches, and -QuitWord only with -Broadcast.</summary>
@@ -233,7 +231,7 @@ namespace PSSocket.Binding
         /// <summary>Every rule, for the test that walks the table.</summary>
         public static IEnumerable<OptionRule> All =>
             TlsRequired.Concat(TlsClientIdentity).Concat(TlsServerIdentity).Concat(ConnectSocketKind).Concat(NewSocketKind)
-                .Concat(ListenerRelayMode).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination);
+                .Concat(ListenerRelayMode).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Distinct();
 
         /// <summary>The engine: the first rule of <paramref name="rules"/> that <paramref name="facts"/> break stops the command.</summary>
         public static void Check(IEnumerable<OptionRule> rules, OptionFacts facts)

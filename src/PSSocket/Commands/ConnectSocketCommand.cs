@@ -17,6 +17,8 @@ namespace PSSocket.Commands
     {
         private const string NewSessionSet = "NewSession";
         private const string SessionSet = "Session";
+        private const string PathSet = "Path";
+        private const string SessionPathSet = "SessionPath";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionPathSet)]
@@ -66,9 +68,17 @@ namespace PSSocket.Commands
             .Concat(TlsParameterCatalog.Trust)
             .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
 
-        private TlsClientOptions? _tls;
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
+
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
 
         public object GetDynamicParameters() => _shared.Parameters;
+
+        private TlsClientOptions? _tls;
 
         protected override void BeginProcessing()
         {
@@ -163,17 +173,6 @@ namespace PSSocket.Commands
             }
         }
 
-        private const string PathSet = "Path";
-        private const string SessionPathSet = "SessionPath";
-
-        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
-
-        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
-
-        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
-
-        private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
-
         private bool ToPath => ParameterSetName == PathSet || ParameterSetName == SessionPathSet;
 
         private string? _resolvedPath;
@@ -221,6 +220,5 @@ namespace PSSocket.Commands
                 session.Connect(ComputerName, Port, timeout, _tls, StopToken, trace);
             }
         }
-    
     }
 }

@@ -11,14 +11,6 @@ namespace PSSocket.Commands
     [OutputType(typeof(SocketSession))]
     public sealed class NewSocketCommand : SessionSettingsCmdlet, IDynamicParameters
     {
-        /// <summary>The socket-kind parameters, declared once for the cmdlets that take them.</summary>
-        private readonly SharedParameterValues _shared = new SharedParameterValues(
-            SocketKindParameterCatalog.Protocol.Everywhere,
-            SocketKindParameterCatalog.AddressFamily.Everywhere,
-            SocketKindParameterCatalog.LocalAddress.Everywhere,
-            SocketKindParameterCatalog.Broadcast.Everywhere);
-
-
         [Parameter]
         [ValidateRange(0, 65535)]
         public int LocalPort { get; set; }
@@ -32,6 +24,13 @@ namespace PSSocket.Commands
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
         public int ConnectTimeout { get; set; } = SocketSettings.DefaultConnectTimeout;
+
+        /// <summary>The socket-kind parameters, declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            SocketKindParameterCatalog.Protocol.Everywhere,
+            SocketKindParameterCatalog.AddressFamily.Everywhere,
+            SocketKindParameterCatalog.LocalAddress.Everywhere,
+            SocketKindParameterCatalog.Broadcast.Everywhere);
 
         private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
 

@@ -25,7 +25,6 @@ namespace PSSocket.Commands
     {
         /// <summary>To the pipeline, framed by at most one of -Count, -Line, -Delimiter and -ToEnd (none: what arrives first).</summary>
         private const string ReceiveSet = "Receive";
-
         /// <summary>To a file: to the end of the stream, or -Count bytes.</summary>
         private const string OutFileSet = "OutFile";
         private const int ProgressActivityId = 0x50535332;
@@ -97,6 +96,11 @@ namespace PSSocket.Commands
         /// <summary>With -OutFile: writes the file, as Get-Item would, when done.</summary>
         [Parameter(ParameterSetName = OutFileSet)]
         public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Keeps receiving for this many milliseconds and writes every record (datagram) that arrives, then ends quietly; implies -Stream.</summary>
+        [Parameter(ParameterSetName = ReceiveSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int Duration { get; set; }
 
         /// <summary>The framing asked for: one of -Count, -Line, -Delimiter, -ToEnd, or none.</summary>
         private ReceiveMode _mode;
@@ -272,11 +276,6 @@ namespace PSSocket.Commands
             }
         }
 
-        /// <summary>Keeps receiving for this many milliseconds and writes every record (datagram) that arrives, then ends quietly; implies -Stream.</summary>
-        [Parameter(ParameterSetName = ReceiveSet)]
-        [ValidateRange(0, int.MaxValue)]
-        public int Duration { get; set; }
-
         private Deadline _window;
 
         private bool Streaming => Stream || IsBound(nameof(Duration));
@@ -347,7 +346,6 @@ namespace PSSocket.Commands
                 written++;
             }
         }
-    
 
         private void Poll(SocketSession session, SessionReceiver receiver, System.Text.Encoding encoding)
         {
@@ -374,6 +372,5 @@ namespace PSSocket.Commands
                 WriteVerbose($"Session {session.Id}: the peer closed the connection and nothing is buffered.");
             }
         }
-    
     }
 }

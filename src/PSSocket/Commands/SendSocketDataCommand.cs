@@ -80,10 +80,33 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// Datagram sessions: where each datagram goes (127.0.0.1:53, [::1]:53, host:53, /tmp/x.sock, or an EndPoint).
+        /// Binds by property name, so a received SocketDatagram piped in is answered at its sender.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
+        [EndPointTransformation]
+        [Alias("To")]
+        public EndPoint? RemoteEndPoint { get; set; }
+
+        /// <summary>Datagram sessions: the host to send to, with -Port; resolved within the session's send timeout.</summary>
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ComputerName { get; set; }
+
+        /// <summary>Datagram sessions: the port to send to, with -ComputerName.</summary>
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
         private Encoding? _encoding;
 
         /// <summary>One progress bar over the files of one -Path/-LiteralPath set, or over every file piped in.</summary>
         private FileSetProgress? _fileProgress;
+
         private string? _lineEnd;
 
         /// <summary>After a failed send the session is not passed on, so the next command does not act on a broken exchange.</summary>
@@ -264,28 +287,6 @@ namespace PSSocket.Commands
         }
 
         /// <summary>
-        /// Datagram sessions: where each datagram goes (127.0.0.1:53, [::1]:53, host:53, /tmp/x.sock, or an EndPoint).
-        /// Binds by property name, so a received SocketDatagram piped in is answered at its sender.
-        /// </summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
-        [EndPointTransformation]
-        [Alias("To")]
-        public EndPoint? RemoteEndPoint { get; set; }
-
-        /// <summary>Datagram sessions: the host to send to, with -Port; resolved within the session's send timeout.</summary>
-        [Parameter(ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(ParameterSetName = DataFromPipelineSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ComputerName { get; set; }
-
-        /// <summary>Datagram sessions: the port to send to, with -ComputerName.</summary>
-        [Parameter(ParameterSetName = SessionFromPipelineSet)]
-        [Parameter(ParameterSetName = DataFromPipelineSet)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
-        /// <summary>
         /// The destination of this item, if any. A session piped in brings its own RemoteEndPoint by property name;
         /// that one means its peer, which is where a send goes anyway.
         /// </summary>
@@ -318,6 +319,5 @@ namespace PSSocket.Commands
                 session.Send(bytes, 0, bytes.Length, StopToken);
             }
         }
-    
     }
 }

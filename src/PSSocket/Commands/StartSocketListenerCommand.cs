@@ -29,7 +29,6 @@ namespace PSSocket.Commands
     {
         public const int DefaultBacklog = 4096;
         public const int DefaultThrottleLimit = 8;
-
         // A plain listener (accept with Wait-SocketConnection), or a background server in one of four modes.
         private const string ListenSet = "Listen";
         /// <summary>Echo or Broadcast: the two modes that differ only by their switch share one set.</summary>
@@ -124,6 +123,22 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? JobName { get; set; }
 
+        /// <summary>An IPv6 listener on :: that also accepts IPv4 clients, shown as plain IPv4 (127.0.0.1:5000).</summary>
+        [Parameter]
+        public SwitchParameter DualMode { get; set; }
+
+        /// <summary>Udp: multicast groups to join. Without -LocalAddress the listener then binds the wildcard address.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public IPAddress[]? MulticastGroup { get; set; }
+
+        /// <summary>
+        /// Udp: allows sending (answering) to broadcast addresses (SO_BROADCAST). New-Socket and Connect-Socket call
+        /// this -Broadcast; on Start-SocketListener, -Broadcast is the chat server mode.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter EnableBroadcast { get; set; }
+
         /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
             new[]
@@ -139,6 +154,14 @@ namespace PSSocket.Commands
                 TlsParameterCatalog.RequireClientCertificate.Everywhere,
             }
             .Concat(TlsParameterCatalog.Trust));
+
+        private IPAddress? LocalAddress => _shared.Get<IPAddress?>(SocketKindParameterCatalog.LocalAddress, null);
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
 
         public object GetDynamicParameters() => _shared.Parameters;
 
@@ -363,30 +386,6 @@ namespace PSSocket.Commands
                 : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
 
-        /// <summary>An IPv6 listener on :: that also accepts IPv4 clients, shown as plain IPv4 (127.0.0.1:5000).</summary>
-        [Parameter]
-        public SwitchParameter DualMode { get; set; }
-
-        /// <summary>Udp: multicast groups to join. Without -LocalAddress the listener then binds the wildcard address.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public IPAddress[]? MulticastGroup { get; set; }
-
-        /// <summary>
-        /// Udp: allows sending (answering) to broadcast addresses (SO_BROADCAST). New-Socket and Connect-Socket call
-        /// this -Broadcast; on Start-SocketListener, -Broadcast is the chat server mode.
-        /// </summary>
-        [Parameter]
-        public SwitchParameter EnableBroadcast { get; set; }
-
-        private IPAddress? LocalAddress => _shared.Get<IPAddress?>(SocketKindParameterCatalog.LocalAddress, null);
-
-        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
-
-        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
-
-        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
-
         /// <summary>The kind of listener: -Protocol, else UnixStream with -Path, else Tcp.</summary>
         private SocketProtocol ListenerProtocol => IsBound(nameof(Protocol)) ? Protocol : Path != null ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
 
@@ -441,6 +440,5 @@ namespace PSSocket.Commands
 
             return AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
         }
-    
     }
 }

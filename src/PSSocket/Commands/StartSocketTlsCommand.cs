@@ -49,9 +49,9 @@ namespace PSSocket.Commands
             .Concat(TlsParameterCatalog.Trust)
             .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
 
-        private TlsOptions? _options;
-
         public object GetDynamicParameters() => _shared.Parameters;
+
+        private TlsOptions? _options;
 
         protected override void BeginProcessing()
         {

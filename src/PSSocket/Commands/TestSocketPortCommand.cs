@@ -22,23 +22,9 @@ namespace PSSocket.Commands
     [OutputType(typeof(PortCheckResult), typeof(bool))]
     public sealed class TestSocketPortCommand : SocketCmdlet, IDynamicParameters
     {
-
         /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
         private const int Window = 8192;
         private const int ProgressInterval = 250;
-
-        private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
-        private PortChecker? _checker;
-
-        /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
-        private readonly SharedParameterValues _shared = new SharedParameterValues(
-            new[] { SocketKindParameterCatalog.AddressFamily.Everywhere, TlsParameterCatalog.ServerName.Everywhere, TlsParameterCatalog.ClientCertificate.Everywhere }
-            .Concat(TlsParameterCatalog.Trust)
-            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
-
-        public object GetDynamicParameters() => _shared.Parameters;
-
-        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostName", "Address", "CN")]
@@ -94,6 +80,20 @@ namespace PSSocket.Commands
         /// <summary>Writes one Boolean per computer name: true when every port checked on it is Open.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
+
+        /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            new[] { SocketKindParameterCatalog.AddressFamily.Everywhere, TlsParameterCatalog.ServerName.Everywhere, TlsParameterCatalog.ClientCertificate.Everywhere }
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        public object GetDynamicParameters() => _shared.Parameters;
+
+        private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
+
+        private PortChecker? _checker;
 
         protected override void BeginProcessing()
         {
@@ -153,6 +153,7 @@ namespace PSSocket.Commands
         }
 
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
         private PortCheckProgress? _progress;
 
         protected override void EndProcessing()

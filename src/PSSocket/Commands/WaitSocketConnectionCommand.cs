@@ -19,6 +19,8 @@ namespace PSSocket.Commands
     {
         private const string AcceptSet = "Accept";
         private const string ServerSet = "Server";
+        /// <summary>How often the counters are read while waiting, in milliseconds.</summary>
+        private const int PollInterval = 10;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [Alias("Session")]
@@ -37,6 +39,21 @@ namespace PSSocket.Commands
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
         public int Timeout { get; set; }
+
+        /// <summary>Waits until at least this many connections are open on the server at once.</summary>
+        [Parameter(ParameterSetName = ServerSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int Active { get; set; }
+
+        /// <summary>Waits until the server has accepted at least this many connections in all.</summary>
+        [Parameter(ParameterSetName = ServerSet)]
+        [ValidateRange(0, long.MaxValue)]
+        public long Accepted { get; set; }
+
+        /// <summary>Waits until at least this many connections have been served: accepted, and closed again.</summary>
+        [Parameter(ParameterSetName = ServerSet)]
+        [ValidateRange(0, long.MaxValue)]
+        public long Served { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -74,24 +91,6 @@ namespace PSSocket.Commands
                 WriteObject(accepted);
             }
         }
-
-        /// <summary>How often the counters are read while waiting, in milliseconds.</summary>
-        private const int PollInterval = 10;
-
-        /// <summary>Waits until at least this many connections are open on the server at once.</summary>
-        [Parameter(ParameterSetName = ServerSet)]
-        [ValidateRange(0, int.MaxValue)]
-        public int Active { get; set; }
-
-        /// <summary>Waits until the server has accepted at least this many connections in all.</summary>
-        [Parameter(ParameterSetName = ServerSet)]
-        [ValidateRange(0, long.MaxValue)]
-        public long Accepted { get; set; }
-
-        /// <summary>Waits until at least this many connections have been served: accepted, and closed again.</summary>
-        [Parameter(ParameterSetName = ServerSet)]
-        [ValidateRange(0, long.MaxValue)]
-        public long Served { get; set; }
 
         private bool Reached(ServerStatistics server)
         {
@@ -145,6 +144,5 @@ namespace PSSocket.Commands
 
             WriteObject(server);
         }
-    
     }
 }
