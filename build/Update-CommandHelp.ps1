@@ -2,8 +2,10 @@
 .SYNOPSIS
     Rewrites the metadata of the cmdlet pages in docs/en-US from the cmdlets themselves: the SYNTAX section
     (one block per parameter set, the default marked) and each parameter's yaml blocks (type, sets, aliases,
-    required, position, pipeline input). Descriptions, examples, default values, accepted values and wildcard
-    flags are kept as written.
+    required, position, pipeline input), -WhatIf and -Confirm included where the cmdlet supports ShouldProcess.
+    Descriptions, examples, default values, accepted values and wildcard flags are kept as written, except those of
+    the shared parameters (the dynamic ones, and -WhatIf and -Confirm): their text is copied from docs/en-US/shared/SharedParameters.md, written once for every
+    cmdlet that takes them.
 
 .DESCRIPTION
     Run it after changing a cmdlet's parameters, with the module built (dotnet build), in pwsh:
@@ -17,6 +19,7 @@
 param(
     [string] $Manifest = (Join-Path $PSScriptRoot '../out/PSSocket/PSSocket.psd1'),
     [string] $Docs = (Join-Path $PSScriptRoot '../docs/en-US'),
+    [string] $Shared = (Join-Path $PSScriptRoot '../docs/en-US/shared/SharedParameters.md'),
     [int] $Width = 120
 )
 
@@ -24,7 +27,16 @@ Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
 $module = Import-Module $Manifest -Force -PassThru
-$common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are shown (last, as platyPS does) where the cmdlet has them; the other common parameters are not.
+$common = [System.Management.Automation.Cmdlet]::CommonParameters + 'UseTransaction'
+$lastInSyntax = 'WhatIf', 'Confirm'
+
+# The text of each shared parameter, written once: '### -Name' sections.
+$sharedText = @{}
+$sharedSource = (Get-Content -LiteralPath $Shared -Raw) -replace "`r`n", "`n"
+foreach ($m in [regex]::Matches($sharedSource, '(?s)### -(\w+)\n(.*?)(?=\n### -|\z)')) {
+    $sharedText[$m.Groups[1].Value] = $m.Groups[2].Value.Trim()
+}
 
 function Get-TypeName([type] $Type) {
     if ($Type.IsArray) { return (Get-TypeName $Type.GetElementType()) + '[]' }
@@ -40,10 +52,11 @@ function Format-SyntaxParameter($Parameter) {
 }
 
 function Format-Syntax($Command, $Set) {
-    $own = @($Set.Parameters | Where-Object { $common -notcontains $_.Name })
+    $own = @($Set.Parameters | Where-Object { $common -notcontains $_.Name -and $lastInSyntax -notcontains $_.Name })
     $ordered = @($own | Where-Object Position -GE 0 | Sort-Object Position) +
         @($own | Where-Object { $_.Position -lt 0 -and $_.IsMandatory }) +
-        @($own | Where-Object { $_.Position -lt 0 -and -not $_.IsMandatory })
+        @($own | Where-Object { $_.Position -lt 0 -and -not $_.IsMandatory }) +
+        @($lastInSyntax | ForEach-Object { $name = $_; $Set.Parameters | Where-Object Name -EQ $name })
     $parts = @($ordered | ForEach-Object { Format-SyntaxParameter $_ })
     $parts += '[<CommonParameters>]'
 
@@ -127,8 +140,11 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet) {
         $body = $existing[$p.Name]
         $description = 'TODO: describe this parameter.'
         $kept = @{}
+        # Shared: a dynamic parameter (declared once in src/PSSocket/Binding), or -WhatIf and -Confirm.
+        $isShared = $sharedText.ContainsKey($p.Name) -and ($p.IsDynamic -or $lastInSyntax -contains $p.Name)
+        if ($isShared) { $description = $sharedText[$p.Name] }
         if ($body) {
-            $description = ($body -split '(?m)^```yaml')[0].Trim()
+            if (-not $isShared) { $description = ($body -split '(?m)^```yaml')[0].Trim() }
             $firstYaml = [regex]::Match($body, '(?s)```yaml\n(.*?)```').Groups[1].Value
             foreach ($line in $firstYaml -split "`n") {
                 if ($line -match '^(Default value|Accepted values|Accept wildcard characters): (.+)$') { $kept[$Matches[1]] = $Matches[2] }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PSSocket.Binding;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands

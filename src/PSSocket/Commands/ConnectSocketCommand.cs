@@ -1,8 +1,10 @@
+using System.Linq;
 using System.Management.Automation;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Sessions;
+using PSSocket.Threading;
 using PSSocket.Tls;
 using PSSocket.Tls.StartTls;
 
@@ -11,10 +13,12 @@ namespace PSSocket.Commands
     /// <summary>Connects a session to a host and port, trying each of the host's addresses within one timeout.</summary>
     [Cmdlet(VerbsCommunications.Connect, "Socket", DefaultParameterSetName = NewSessionSet)]
     [OutputType(typeof(SocketSession))]
-    public sealed partial class ConnectSocketCommand : SessionSettingsCmdlet
+    public sealed class ConnectSocketCommand : SessionSettingsCmdlet, IDynamicParameters
     {
         private const string NewSessionSet = "NewSession";
         private const string SessionSet = "Session";
+        private const string PathSet = "Path";
+        private const string SessionPathSet = "SessionPath";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionPathSet)]
@@ -38,10 +42,6 @@ namespace PSSocket.Commands
         [ValidateRange(-1, int.MaxValue)]
         public int Timeout { get; set; }
 
-        /// <summary>Only for a session made here: restricts it to IPv4 or IPv6, as ncat's -4 and -6 do.</summary>
-        [Parameter(ParameterSetName = NewSessionSet)]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
         /// <summary>Wraps the connection in TLS: SNI and the certificate's name are the host name (or -ServerName); the certificate is validated.</summary>
         [Parameter]
         [Alias("Tls")]
@@ -55,54 +55,28 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = SessionSet)]
         public StartTlsProtocol StartTls { get; set; }
 
-        /// <summary>The name sent as SNI and checked against the server's certificate, when it differs from -ComputerName.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ServerName { get; set; }
+        /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            new[]
+            {
+                SocketKindParameterCatalog.AddressFamily.In(NewSessionSet),
+                SocketKindParameterCatalog.Protocol.In(NewSessionSet, PathSet),
+                SocketKindParameterCatalog.Broadcast.In(NewSessionSet),
+                SocketKindParameterCatalog.Path.MandatoryIn(PathSet, SessionPathSet),
+            }
+            .Concat(TlsParameterCatalog.ClientIdentity())
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
 
-        /// <summary>Accepts any server certificate (self-signed, expired, another name); the session's Tls property still shows what was wrong.</summary>
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
-        /// <summary>CA certificates (or the server's own certificate) to trust instead of the system's root store.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
+        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
 
-        /// <summary>A certificate with its private key for servers that require one (mutual TLS).</summary>
-        [Parameter]
-        public X509Certificate2? ClientCertificate { get; set; }
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
 
-        /// <summary>A PFX or PEM file holding the client certificate and (PFX, or PEM with the key in it) its key.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ClientCertificatePath { get; set; }
+        private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
 
-        /// <summary>The PEM file of -ClientCertificatePath's private key, when it is not in the certificate's file.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ClientCertificateKeyPath { get; set; }
-
-        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        [Parameter]
-        public SecureString? ClientCertificatePassword { get; set; }
-
-        /// <summary>
-        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
-        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
-        /// </summary>
-        [Parameter]
-        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
-
-        /// <summary>The TLS versions to offer; by default the operating system's choice.</summary>
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
+        public object GetDynamicParameters() => _shared.Parameters;
 
         private TlsClientOptions? _tls;
 
@@ -112,26 +86,11 @@ namespace PSSocket.Commands
             try
             {
                 bool tls = UseTls || StartTls != StartTlsProtocol.Off;
-                TlsParameters.RequireTls(
-                    this,
-                    tls,
-                    "-UseTls or -StartTls",
-                    nameof(ServerName),
-                    nameof(SkipCertificateCheck),
-                    nameof(TrustedCertificate),
-                    nameof(TrustedCertificatePath),
-                    nameof(ClientCertificate),
-                    nameof(ClientCertificatePath),
-                    nameof(ClientCertificateKeyPath),
-                    nameof(ClientCertificatePassword),
-                    nameof(TlsProtocol),
-                    nameof(RevocationMode));
+                TlsParameters.RequireTls(this, tls, "-UseTls or -StartTls", TlsParameters.TlsOnly(_shared));
                 if (tls)
                 {
-                    _tls = TlsParameters.Client(
-                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath);
+                    _tls = TlsParameters.Client(this, _shared);
                     _tls.StartTls = StartTls;
-                    _tls.RevocationMode = RevocationMode;
                 }
             }
             catch (SocketSessionException e)
@@ -208,9 +167,57 @@ namespace PSSocket.Commands
                 WriteVerbose($"Session {session.Id}: {session.Protocol} connected, {EndPoints.Format(session.LocalEndPoint)} -> {EndPoints.Format(session.RemoteEndPoint)}{tls}.");
             }
 
-            if (connected && IsDebug)
+            if (connected)
             {
-                WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms, encoding {session.Encoding.WebName}.");
+                WriteOptionsDebug(session);
+            }
+        }
+
+        private bool ToPath => ParameterSetName == PathSet || ParameterSetName == SessionPathSet;
+
+        private string? _resolvedPath;
+
+        /// <summary>What the connection was for: host:port, or the socket path.</summary>
+        private string Destination => ToPath ? ResolvedPath : $"{ComputerName}:{Port}";
+
+        private string ResolvedPath => _resolvedPath ??= GetUnresolvedProviderPathFromPSPath(Path);
+
+        private SocketSession NewSession(SocketSettings settings)
+        {
+            SocketProtocol protocol = IsBound(nameof(Protocol)) ? Protocol : ToPath ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
+            Enforce(OptionRules.ConnectSocketKind, new OptionFacts(this) { Protocol = protocol, Tls = _tls != null, Target = protocol });
+
+            settings.Protocol = protocol;
+            settings.Broadcast = Broadcast;
+            return protocol.IsUnix()
+                ? SocketSession.CreateUnixClient(settings, Registry, null)
+                : SocketSession.CreateClient(settings, Registry, null);
+        }
+
+        /// <summary>
+        /// Connects by host and port (with the TLS handshake in the same timeout), or to a socket path. TLS over a
+        /// Unix stream socket is the STARTTLS upgrade right after the connection; a datagram session cannot speak TLS
+        /// (NotAStreamSession, before anything is connected).
+        /// </summary>
+        private void ConnectSession(SocketSession session, int timeout, ConnectTrace? trace)
+        {
+            if (_tls != null)
+            {
+                session.EnsureStreamSession("start TLS on");
+            }
+
+            if (ToPath)
+            {
+                Deadline deadline = Deadline.After(timeout);
+                session.ConnectPath(ResolvedPath, timeout, StopToken);
+                if (_tls != null)
+                {
+                    session.StartTls(_tls, deadline.RemainingMilliseconds, false, StopToken);
+                }
+            }
+            else
+            {
+                session.Connect(ComputerName, Port, timeout, _tls, StopToken, trace);
             }
         }
     }

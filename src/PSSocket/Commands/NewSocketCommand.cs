@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
-using PSSocket.Errors;
+using PSSocket.Binding;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands
@@ -9,18 +9,8 @@ namespace PSSocket.Commands
     /// <summary>Makes a client session (TCP, UDP, Unix stream or Unix datagram), optionally bound to a local address and port or a local socket path.</summary>
     [Cmdlet(VerbsCommon.New, "Socket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
-    public sealed class NewSocketCommand : SessionSettingsCmdlet
+    public sealed class NewSocketCommand : SessionSettingsCmdlet, IDynamicParameters
     {
-        [Parameter]
-        public SocketProtocol Protocol { get; set; } = SocketProtocol.Tcp;
-
-        /// <summary>Restricts the session to IPv4 or IPv6 addresses, as ncat's -4 and -6 do.</summary>
-        [Parameter]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
-        [Parameter]
-        public IPAddress? LocalAddress { get; set; }
-
         [Parameter]
         [ValidateRange(0, 65535)]
         public int LocalPort { get; set; }
@@ -30,27 +20,32 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? LocalPath { get; set; }
 
-        /// <summary>UDP: allows sending to broadcast addresses (SO_BROADCAST).</summary>
-        [Parameter]
-        public SwitchParameter Broadcast { get; set; }
-
         /// <summary>Default connect timeout of the session, in milliseconds; -1 waits forever.</summary>
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
         public int ConnectTimeout { get; set; } = SocketSettings.DefaultConnectTimeout;
 
+        /// <summary>The socket-kind parameters, declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            SocketKindParameterCatalog.Protocol.Everywhere,
+            SocketKindParameterCatalog.AddressFamily.Everywhere,
+            SocketKindParameterCatalog.LocalAddress.Everywhere,
+            SocketKindParameterCatalog.Broadcast.Everywhere);
+
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        private IPAddress? LocalAddress => _shared.Get<IPAddress?>(SocketKindParameterCatalog.LocalAddress, null);
+
+        private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
+
+        public object GetDynamicParameters() => _shared.Parameters;
+
         protected override void EndProcessing()
         {
+            Enforce(OptionRules.NewSocketKind, new OptionFacts(this) { Protocol = Protocol, Target = Protocol });
             bool unix = Protocol.IsUnix();
-            string? conflict = unix && (LocalAddress != null || IsBound(nameof(LocalPort)) || IsBound(nameof(AddressFamily)))
-                ? $"A {Protocol} session has a socket path, not an address family, address or port: use -LocalPath."
-                : !unix && LocalPath != null ? $"-LocalPath binds a socket path; it is for UnixStream and UnixDatagram sessions, not {Protocol}."
-                : Broadcast && Protocol != SocketProtocol.Udp ? $"-Broadcast is for Udp sessions, not {Protocol}."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, Protocol));
-            }
 
             var settings = new SocketSettings { Protocol = Protocol, Family = AddressFamily, ConnectTimeout = ConnectTimeout, Broadcast = Broadcast };
             ApplyBoundSettings(settings);
@@ -91,10 +86,7 @@ namespace PSSocket.Commands
                 WriteVerbose($"Session {session.Id}: new {session.Protocol} client, {bound}.");
             }
 
-            if (IsDebug)
-            {
-                WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms, encoding {session.Encoding.WebName}.");
-            }
+            WriteOptionsDebug(session);
         }
     }
 }

@@ -1,6 +1,9 @@
+using System;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Framing;
 using PSSocket.Sessions;
@@ -18,11 +21,10 @@ namespace PSSocket.Commands
     [Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = ReceiveSet)]
     [OutputType(typeof(string), typeof(byte[]), typeof(SocketDatagram), ParameterSetName = new[] { ReceiveSet })]
     [OutputType(typeof(FileInfo), ParameterSetName = new[] { OutFileSet })]
-    public sealed partial class ReceiveSocketDataCommand : SocketCmdlet
+    public sealed class ReceiveSocketDataCommand : SocketCmdlet
     {
         /// <summary>To the pipeline, framed by at most one of -Count, -Line, -Delimiter and -ToEnd (none: what arrives first).</summary>
         private const string ReceiveSet = "Receive";
-
         /// <summary>To a file: to the end of the stream, or -Count bytes.</summary>
         private const string OutFileSet = "OutFile";
         private const int ProgressActivityId = 0x50535332;
@@ -95,6 +97,11 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = OutFileSet)]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Keeps receiving for this many milliseconds and writes every record (datagram) that arrives, then ends quietly; implies -Stream.</summary>
+        [Parameter(ParameterSetName = ReceiveSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int Duration { get; set; }
+
         /// <summary>The framing asked for: one of -Count, -Line, -Delimiter, -ToEnd, or none.</summary>
         private ReceiveMode _mode;
 
@@ -108,16 +115,7 @@ namespace PSSocket.Commands
             }
 
             _mode = ReceiveModes.Of(IsBound(nameof(Count)), Line, Delimiter != null, ToEnd);
-            string? conflict = _mode == ReceiveMode.Conflicting ? "Give one framing: -Count, -Line, -Delimiter or -ToEnd."
-                : OutFile != null && (_mode == ReceiveMode.Line || _mode == ReceiveMode.Delimiter) ? "-OutFile writes the bytes to a file: to the end, or -Count bytes."
-                : _mode == ReceiveMode.ToEnd && Streaming ? "-ToEnd returns everything at once; -Stream and -Duration write records as they arrive. Use one."
-                : !Streaming && IsBound(nameof(MaxCount)) ? "-MaxCount limits the records of -Stream; add -Stream or leave -MaxCount out."
-                : IsBound(nameof(MaxLength)) && (OutFile != null || !(Line || Delimiter != null || ToEnd)) ? "-MaxLength limits what -Line, -Delimiter and -ToEnd hold in memory; -OutFile has no limit."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, OutFile));
-            }
+            Enforce(OptionRules.ReceiveFraming, new OptionFacts(this) { Target = OutFile });
 
             if (_mode == ReceiveMode.Count && OutFile == null && Count > int.MaxValue)
             {
@@ -275,6 +273,103 @@ namespace PSSocket.Commands
                     return receiver.ReceiveToEnd(deadline, StopToken, LengthLimit(Session!.MaxToEndLength));
                 default:
                     return receiver.ReceiveAvailable(AsByteArray ? null : encoding, deadline, StopToken);
+            }
+        }
+
+        private Deadline _window;
+
+        private bool Streaming => Stream || IsBound(nameof(Duration));
+
+        private void StartWindow() => _window = Deadline.After(IsBound(nameof(Duration)) ? Duration : System.Threading.Timeout.Infinite);
+
+        /// <summary>The wait for the next record while streaming: the idle timeout, cut short by the -Duration window.</summary>
+        private Deadline RecordDeadline(int idleTimeout)
+        {
+            int left = _window.RemainingMilliseconds;
+            return left < 0 ? Deadline.After(idleTimeout)
+                : Deadline.After(idleTimeout < 0 ? left : Math.Min(idleTimeout, left));
+        }
+
+        /// <summary>
+        /// The next datagram (no mode), the next -Count datagrams (the timeout covers the whole call), or with -Stream
+        /// or -Duration each datagram as it arrives until -MaxCount (or -Count), an idle -Timeout, the window, or Ctrl+C.
+        /// </summary>
+        private void ReceiveDatagrams(SocketSession session, Encoding encoding, int timeout)
+        {
+            if (OutFile != null || _mode == ReceiveMode.Line || _mode == ReceiveMode.Delimiter || _mode == ReceiveMode.ToEnd)
+            {
+                string mode = OutFile != null ? "-OutFile" : "-" + _mode;
+                WriteError(ErrorRecordFactory.From(new SocketSessionException(
+                    ErrorIds.NotAStreamSession,
+                    $"{mode} frames a byte stream; session {session.Id} is a {session.Protocol} session, whose datagrams keep their own boundaries. Receive-SocketData returns one datagram per object: use no mode, -Count, -Stream or -Duration.",
+                    session)));
+                return;
+            }
+
+            long limit = _mode == ReceiveMode.Count ? Count : Streaming ? long.MaxValue : 1;
+            if (IsBound(nameof(MaxCount)))
+            {
+                limit = Math.Min(limit, MaxCount);
+            }
+
+            Deadline whole = Deadline.After(timeout);
+            for (long written = 0; written < limit;)
+            {
+                ReceivedDatagram item;
+                try
+                {
+                    item = session.ReceiveDatagram(Streaming ? RecordDeadline(timeout) : whole, StopToken);
+                }
+                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut && (Streaming || timeout == 0))
+                {
+                    WriteVerbose($"Session {session.Id}: the stream of datagrams ends after {written}: none arrived in time.");
+                    return;
+                }
+                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.DatagramTruncated || e.ErrorId == ErrorIds.ConnectionRefused)
+                {
+                    // One datagram (or one earlier send) failed; the others still come.
+                    WriteError(ErrorRecordFactory.From(e));
+                    continue;
+                }
+                catch (SocketSessionException e)
+                {
+                    WriteError(ErrorRecordFactory.From(e));
+                    return;
+                }
+                catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                object data = AsByteArray ? item.Payload.Clone() : encoding.GetString(item.Payload);
+                WriteObject(new SocketDatagram(session, item.Payload, data, item.From, item.ReceivedAtUtc.ToLocalTime()));
+                written++;
+            }
+        }
+
+        private void Poll(SocketSession session, SessionReceiver receiver, System.Text.Encoding encoding)
+        {
+            byte[]? received = null;
+            bool ready = TryRun(() =>
+            {
+                try
+                {
+                    received = ReceiveOne(receiver, encoding, Deadline.After(0));
+                }
+                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut)
+                {
+                    WriteVerbose($"Session {session.Id}: nothing ready to return ({session.BytesBuffered} bytes buffered); -Timeout 0 does not wait.");
+                    received = null;
+                    return;
+                }
+            });
+            if (ready && received != null)
+            {
+                WriteRecord(session, received, encoding);
+            }
+            else if (ready && session.RemoteClosed && session.BytesBuffered == 0)
+            {
+                WriteVerbose($"Session {session.Id}: the peer closed the connection and nothing is buffered.");
             }
         }
     }

@@ -1,7 +1,10 @@
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
 using System.Text;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Text;
@@ -16,7 +19,7 @@ namespace PSSocket.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "SocketData", DefaultParameterSetName = DataFromPipelineSet)]
     [OutputType(typeof(SocketSession))]
-    public sealed partial class SendSocketDataCommand : SocketCmdlet
+    public sealed class SendSocketDataCommand : SocketCmdlet
     {
         private const string SessionFromPipelineSet = "SessionFromPipeline";
         private const string DataFromPipelineSet = "DataFromPipeline";
@@ -77,10 +80,33 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// Datagram sessions: where each datagram goes (127.0.0.1:53, [::1]:53, host:53, /tmp/x.sock, or an EndPoint).
+        /// Binds by property name, so a received SocketDatagram piped in is answered at its sender.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = DataFromPipelineSet)]
+        [EndPointTransformation]
+        [Alias("To")]
+        public EndPoint? RemoteEndPoint { get; set; }
+
+        /// <summary>Datagram sessions: the host to send to, with -Port; resolved within the session's send timeout.</summary>
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ComputerName { get; set; }
+
+        /// <summary>Datagram sessions: the port to send to, with -ComputerName.</summary>
+        [Parameter(ParameterSetName = SessionFromPipelineSet)]
+        [Parameter(ParameterSetName = DataFromPipelineSet)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
         private Encoding? _encoding;
 
         /// <summary>One progress bar over the files of one -Path/-LiteralPath set, or over every file piped in.</summary>
         private FileSetProgress? _fileProgress;
+
         private string? _lineEnd;
 
         /// <summary>After a failed send the session is not passed on, so the next command does not act on a broken exchange.</summary>
@@ -88,7 +114,7 @@ namespace PSSocket.Commands
 
         protected override void BeginProcessing()
         {
-            CheckDestinationParameters();
+            Enforce(OptionRules.SendDestination, new OptionFacts(this) { Target = ComputerName });
             if (Encoding != null)
             {
                 _encoding = ResolveEncoding(Encoding);
@@ -257,6 +283,40 @@ namespace PSSocket.Commands
                 WriteError(ErrorRecordFactory.From(new SocketSessionException(
                     ErrorIds.PathNotFound, $"Cannot send '{pattern}': the file does not exist.", pattern)));
                 return System.Array.Empty<string>();
+            }
+        }
+
+        /// <summary>
+        /// The destination of this item, if any. A session piped in brings its own RemoteEndPoint by property name;
+        /// that one means its peer, which is where a send goes anyway.
+        /// </summary>
+        private EndPoint? Destination(SocketSession session)
+        {
+            if (ComputerName != null)
+            {
+                return new DnsEndPoint(ComputerName, Port);
+            }
+
+            return RemoteEndPoint == null || RemoteEndPoint.Equals(session.RemoteEndPoint) ? null : RemoteEndPoint;
+        }
+
+        private void SendPayload(SocketSession session, byte[] bytes)
+        {
+            EndPoint? destination = Destination(session);
+            if (session.IsDatagram)
+            {
+                session.SendDatagram(bytes, destination, StopToken);
+            }
+            else if (destination != null)
+            {
+                throw new SocketSessionException(
+                    ErrorIds.NotADatagramSession,
+                    $"Session {session.Id} is a {session.Protocol} session: it sends only to the peer it is connected to, not to {EndPoints.Format(destination)}. Destinations are for Udp and UnixDatagram sessions.",
+                    session);
+            }
+            else
+            {
+                session.Send(bytes, 0, bytes.Length, StopToken);
             }
         }
     }

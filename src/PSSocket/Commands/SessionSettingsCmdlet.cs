@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using PSSocket.Binding;
 using PSSocket.Sessions;
 
 namespace PSSocket.Commands
@@ -43,6 +44,20 @@ namespace PSSocket.Commands
             {
                 _encoding = ResolveEncoding(Encoding);
             }
+        }
+
+        /// <summary>-Debug: the options a session was made (or connected) with; a listener has no connect timeout.</summary>
+        protected void WriteOptionsDebug(SocketSession session)
+        {
+            if (!IsDebug)
+            {
+                return;
+            }
+
+            string timeouts = session.Role == SocketRole.Listener
+                ? $"receive/send timeouts {session.ReceiveTimeout}/{session.SendTimeout} ms"
+                : $"connect/receive/send timeouts {session.ConnectTimeout}/{session.ReceiveTimeout}/{session.SendTimeout} ms";
+            WriteDebug($"Session {session.Id}: NoDelay {session.NoDelay}, {timeouts}, encoding {session.Encoding.WebName}.");
         }
 
         /// <summary>Asked (on the pipeline thread) before a stale Unix socket file is removed to bind its path: -WhatIf and -Confirm apply.</summary>

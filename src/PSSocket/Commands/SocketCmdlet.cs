@@ -2,6 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Hosting;
 using PSSocket.Sessions;
@@ -49,6 +51,19 @@ namespace PSSocket.Commands
         }
 
         protected void ThrowTerminating(SocketSessionException error) => ThrowTerminatingError(ErrorRecordFactory.From(error));
+
+        /// <summary>Checks one group of the option rules (Binding/OptionRules.cs): the first broken rule stops the command.</summary>
+        private protected void Enforce(System.Collections.Generic.IEnumerable<OptionRule> rules, OptionFacts facts)
+        {
+            try
+            {
+                OptionRules.Check(rules, facts);
+            }
+            catch (SocketSessionException e)
+            {
+                ThrowTerminating(e);
+            }
+        }
 
         /// <summary>Resolves an encoding name, or stops the command with UnknownEncoding.</summary>
         protected Encoding ResolveEncoding(string name)

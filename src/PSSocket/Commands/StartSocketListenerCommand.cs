@@ -2,11 +2,13 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Sockets;
+using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Hosting;
 using PSSocket.Servers;
@@ -23,11 +25,10 @@ namespace PSSocket.Commands
     [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
     [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { RelaySet, GreetingSet, ScriptBlockSet })]
-    public sealed partial class StartSocketListenerCommand : SessionSettingsCmdlet
+    public sealed class StartSocketListenerCommand : SessionSettingsCmdlet, IDynamicParameters
     {
         public const int DefaultBacklog = 4096;
         public const int DefaultThrottleLimit = 8;
-
         // A plain listener (accept with Wait-SocketConnection), or a background server in one of four modes.
         private const string ListenSet = "Listen";
         /// <summary>Echo or Broadcast: the two modes that differ only by their switch share one set.</summary>
@@ -40,59 +41,10 @@ namespace PSSocket.Commands
         [ValidateRange(0, 65535)]
         public int Port { get; set; }
 
-        /// <summary>The address to bind; 127.0.0.1 (or ::1 with -AddressFamily IPv6) unless named. Use 0.0.0.0 or :: for every interface.</summary>
-        [Parameter]
-        public IPAddress? LocalAddress { get; set; }
-
-        [Parameter]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
         /// <summary>How many connections may wait to be accepted. A small backlog makes clients wait for SYN retries under load.</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int Backlog { get; set; } = DefaultBacklog;
-
-        /// <summary>Serves TLS with this certificate (it must have its private key): each accepted connection does the handshake first.</summary>
-        [Parameter]
-        public X509Certificate2? Certificate { get; set; }
-
-        /// <summary>Serves TLS with the certificate and key of this PFX or PEM file (a PEM key may be in -KeyPath instead).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CertificatePath { get; set; }
-
-        /// <summary>The PEM file of -CertificatePath's private key, when it is not in the certificate's file.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? KeyPath { get; set; }
-
-        /// <summary>The password of a PFX file or of an encrypted PEM (PKCS#8) key.</summary>
-        [Parameter]
-        public SecureString? CertificatePassword { get; set; }
-
-        /// <summary>Asks each client for a certificate and refuses a client without a valid one (mutual TLS).</summary>
-        [Parameter]
-        public SwitchParameter RequireClientCertificate { get; set; }
-
-        /// <summary>With -RequireClientCertificate: the CA certificates that client certificates must chain to, instead of the system's roots.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
-
-        /// <summary>With -RequireClientCertificate: PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        /// <summary>With -RequireClientCertificate: accepts any client certificate, valid or not.</summary>
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        /// <summary>The TLS versions to accept; by default the operating system's choice.</summary>
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
 
         /// <summary>Echo mode: a background server that sends every connection's bytes back until the client closes.</summary>
         [Parameter(ParameterSetName = RelaySet)]
@@ -171,37 +123,64 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? JobName { get; set; }
 
+        /// <summary>An IPv6 listener on :: that also accepts IPv4 clients, shown as plain IPv4 (127.0.0.1:5000).</summary>
+        [Parameter]
+        public SwitchParameter DualMode { get; set; }
+
+        /// <summary>Udp: multicast groups to join. Without -LocalAddress the listener then binds the wildcard address.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public IPAddress[]? MulticastGroup { get; set; }
+
+        /// <summary>
+        /// Udp: allows sending (answering) to broadcast addresses (SO_BROADCAST). New-Socket and Connect-Socket call
+        /// this -Broadcast; on Start-SocketListener, -Broadcast is the chat server mode.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter EnableBroadcast { get; set; }
+
+        /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            new[]
+            {
+                SocketKindParameterCatalog.LocalAddress.Everywhere,
+                SocketKindParameterCatalog.AddressFamily.Everywhere,
+                SocketKindParameterCatalog.Protocol.Everywhere,
+                SocketKindParameterCatalog.Path.Everywhere,
+                TlsParameterCatalog.Certificate.Everywhere,
+                TlsParameterCatalog.CertificatePath.Everywhere,
+                TlsParameterCatalog.KeyPath.Everywhere,
+                TlsParameterCatalog.CertificatePassword.Everywhere,
+                TlsParameterCatalog.RequireClientCertificate.Everywhere,
+            }
+            .Concat(TlsParameterCatalog.Trust));
+
+        private IPAddress? LocalAddress => _shared.Get<IPAddress?>(SocketKindParameterCatalog.LocalAddress, null);
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+
+        private string? Path => _shared.Get<string?>(SocketKindParameterCatalog.Path, null);
+
+        public object GetDynamicParameters() => _shared.Parameters;
+
         /// <summary>The server mode asked for, by its parameter's name; null for a plain listener.</summary>
         private string? ModeName => ParameterSetName == ListenSet ? null
             : ParameterSetName == RelaySet ? (Echo ? nameof(Echo) : nameof(Broadcast))
             : ParameterSetName;
 
-        /// <summary>-Echo or -Broadcast, not both; -QuitWord only with -Broadcast; the server options only with a mode.</summary>
-        private void CheckRelayMode()
-        {
-            if (ParameterSetName != RelaySet)
-            {
-                return;
-            }
-
-            string? conflict = Echo && Broadcast ? "-Echo and -Broadcast are two server modes: give one."
-                : !Echo && !Broadcast ? "-MaxConnections, -AllowedClient, -AsJob and -JobName go with a server mode: add -Echo, -Broadcast, -Greeting or -ScriptBlock."
-                : Echo && IsBound(nameof(QuitWord)) ? "-QuitWord goes with -Broadcast, not -Echo."
-                : null;
-            if (conflict != null)
-            {
-                ThrowTerminating(new SocketSessionException(ErrorIds.ConflictingParameters, conflict, null));
-            }
-        }
-
         protected override void EndProcessing()
         {
-            CheckRelayMode();
+            Enforce(OptionRules.ListenerRelayMode, new OptionFacts(this));
+            var kind = new OptionFacts(this) { Protocol = ListenerProtocol, Mode = ModeName, Target = ListenerProtocol };
+            kind.Tls = kind.AnyGiven(TlsParameterCatalog.Certificate.Name, TlsParameterCatalog.CertificatePath.Name);
+            Enforce(OptionRules.ListenerKind, kind);
             IPAddress address = LocalAddress ?? (AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
             var settings = new SocketSettings { Family = AddressFamily };
             ApplyBoundSettings(settings);
             TlsServerOptions? tls = ServerTls();
-            if (!PrepareKind(settings, tls != null))
+            if (!PrepareKind(settings))
             {
                 return;
             }
@@ -219,10 +198,7 @@ namespace PSSocket.Commands
                     WriteVerbose($"Session {listener.Id}: {listener.Protocol}{(tls != null ? "+TLS" : string.Empty)} listener on {EndPoints.Format(listener.LocalEndPoint)}, {what}.");
                 }
 
-                if (IsDebug)
-                {
-                    WriteDebug($"Session {listener.Id}: NoDelay {listener.NoDelay}, receive/send timeouts {listener.ReceiveTimeout}/{listener.SendTimeout} ms, encoding {listener.Encoding.WebName}.");
-                }
+                WriteOptionsDebug(listener);
 
                 if (serverMode != null)
                 {
@@ -239,21 +215,10 @@ namespace PSSocket.Commands
         {
             try
             {
-                bool tls = Certificate != null || CertificatePath != null;
+                bool tls = _shared.Get<object?>(TlsParameterCatalog.Certificate, null) != null || _shared.Get<string?>(TlsParameterCatalog.CertificatePath, null) != null;
                 TlsParameters.RequireTls(
-                    this,
-                    tls,
-                    "-Certificate or -CertificatePath",
-                    nameof(CertificatePassword),
-                    nameof(KeyPath),
-                    nameof(RequireClientCertificate),
-                    nameof(TrustedCertificate),
-                    nameof(TrustedCertificatePath),
-                    nameof(SkipCertificateCheck),
-                    nameof(TlsProtocol));
-                return tls
-                    ? TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol, KeyPath, TrustedCertificatePath)
-                    : null;
+                    this, tls, "-Certificate or -CertificatePath", TlsParameters.TlsOnly(_shared, TlsParameterCatalog.Certificate, TlsParameterCatalog.CertificatePath));
+                return tls ? TlsParameters.Server(this, _shared) : null;
             }
             catch (SocketSessionException e)
             {
@@ -419,6 +384,61 @@ namespace PSSocket.Commands
             return preference is ActionPreference action
                 ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
                 : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The kind of listener: -Protocol, else UnixStream with -Path, else Tcp.</summary>
+        private SocketProtocol ListenerProtocol => IsBound(nameof(Protocol)) ? Protocol : Path != null ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
+
+        /// <summary>
+        /// Puts the kind of socket in the settings (the option rules were checked before). False: -DualMode with an
+        /// address that is not IPv6; an error was written and nothing is to start.
+        /// </summary>
+        private bool PrepareKind(SocketSettings settings)
+        {
+            if (DualMode && (LocalAddress!.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || AddressFamily == IPFamily.IPv4))
+            {
+                WriteError(ErrorRecordFactory.From(new SocketSessionException(
+                    ErrorIds.AddressFamilyMismatch,
+                    $"-DualMode makes an IPv6 socket that also accepts IPv4 clients; {LocalAddress} with -AddressFamily {AddressFamily} is not an IPv6 address. Use -LocalAddress ::.",
+                    LocalAddress)));
+                return false;
+            }
+
+            settings.Protocol = ListenerProtocol;
+            settings.DualMode = DualMode;
+            settings.Broadcast = EnableBroadcast;
+            settings.MulticastGroups = MulticastGroup ?? new IPAddress[0];
+            return true;
+        }
+
+        /// <summary>The listener of the kind the settings name: TCP on <paramref name="address"/>, UDP, or Unix on -Path.</summary>
+        private SocketSession CreateKindListener(SocketSettings settings, IPAddress address)
+        {
+            switch (settings.Protocol)
+            {
+                case SocketProtocol.Tcp:
+                    return SocketSession.CreateListener(settings, Registry, new IPEndPoint(address, Port), Backlog);
+                case SocketProtocol.Udp:
+                    return SocketSession.CreateDatagramListener(settings, Registry, new IPEndPoint(DatagramAddress(), Port));
+                default:
+                    return SocketSession.CreateUnixListener(settings, Registry, GetUnresolvedProviderPathFromPSPath(Path), Backlog, MayRemoveStaleSocket);
+            }
+        }
+
+        /// <summary>Loopback unless named; a multicast receiver must bind the wildcard address to see the group's datagrams.</summary>
+        private IPAddress DatagramAddress()
+        {
+            if (LocalAddress != null)
+            {
+                return LocalAddress;
+            }
+
+            if (MulticastGroup != null)
+            {
+                return MulticastGroup.All(g => g.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) ? IPAddress.IPv6Any : IPAddress.Any;
+            }
+
+            return AddressFamily == IPFamily.IPv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
         }
     }
 }

@@ -1,6 +1,6 @@
+using System.Linq;
 using System.Management.Automation;
-using System.Security;
-using System.Security.Cryptography.X509Certificates;
+using PSSocket.Binding;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Tls;
@@ -13,7 +13,7 @@ namespace PSSocket.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "SocketTls", DefaultParameterSetName = ClientSet)]
     [OutputType(typeof(SocketSession))]
-    public sealed class StartSocketTlsCommand : SocketCmdlet
+    public sealed class StartSocketTlsCommand : SocketCmdlet, IDynamicParameters
     {
         private const string ClientSet = "Client";
         private const string ServerSet = "ServerCertificate";
@@ -22,70 +22,6 @@ namespace PSSocket.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession? Session { get; set; }
-
-        /// <summary>Client side: the name sent as SNI and checked against the certificate; default: the host name the session connected to.</summary>
-        [Parameter(ParameterSetName = ClientSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ServerName { get; set; }
-
-        [Parameter(ParameterSetName = ClientSet)]
-        public X509Certificate2? ClientCertificate { get; set; }
-
-        [Parameter(ParameterSetName = ClientSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ClientCertificatePath { get; set; }
-
-        /// <summary>The PEM file of -ClientCertificatePath's private key, when it is not in the certificate's file.</summary>
-        [Parameter(ParameterSetName = ClientSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ClientCertificateKeyPath { get; set; }
-
-        [Parameter(ParameterSetName = ClientSet)]
-        public SecureString? ClientCertificatePassword { get; set; }
-
-        /// <summary>Server side: this end's certificate, with its private key.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ServerSet)]
-        public X509Certificate2? Certificate { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = ServerPathSet)]
-        [ValidateNotNullOrEmpty]
-        public string? CertificatePath { get; set; }
-
-        /// <summary>The PEM file of -CertificatePath's private key, when it is not in the certificate's file.</summary>
-        [Parameter(ParameterSetName = ServerPathSet)]
-        [ValidateNotNullOrEmpty]
-        public string? KeyPath { get; set; }
-
-        [Parameter(ParameterSetName = ServerPathSet)]
-        public SecureString? CertificatePassword { get; set; }
-
-        [Parameter(ParameterSetName = ServerSet)]
-        [Parameter(ParameterSetName = ServerPathSet)]
-        public SwitchParameter RequireClientCertificate { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
-
-        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
-
-        /// <summary>
-        /// Checks the peer's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
-        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
-        /// </summary>
-        [Parameter]
-        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
 
         /// <summary>How long the handshake may take, in milliseconds; -1 waits forever. Default: the session's ConnectTimeout.</summary>
         [Parameter]
@@ -99,16 +35,29 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>The TLS parameters, declared once for the cmdlets that speak TLS: the client's, the server's, and the trust both sides share.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            TlsParameterCatalog.ClientIdentity(ClientSet)
+            .Concat(new[]
+            {
+                TlsParameterCatalog.Certificate.MandatoryIn(ServerSet),
+                TlsParameterCatalog.CertificatePath.MandatoryIn(ServerPathSet),
+                TlsParameterCatalog.KeyPath.In(ServerPathSet),
+                TlsParameterCatalog.CertificatePassword.In(ServerPathSet),
+                TlsParameterCatalog.RequireClientCertificate.In(ServerSet, ServerPathSet),
+            })
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
+
+        public object GetDynamicParameters() => _shared.Parameters;
+
         private TlsOptions? _options;
 
         protected override void BeginProcessing()
         {
             try
             {
-                _options = ParameterSetName == ClientSet
-                    ? TlsParameters.Client(this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, ClientCertificatePath, ClientCertificatePassword, TlsProtocol, ClientCertificateKeyPath, TrustedCertificatePath)
-                    : (TlsOptions)TlsParameters.Server(this, Certificate, CertificatePath, CertificatePassword, RequireClientCertificate, SkipCertificateCheck, TrustedCertificate, TlsProtocol, KeyPath, TrustedCertificatePath);
-                _options.RevocationMode = RevocationMode;
+                _options = ParameterSetName == ClientSet ? TlsParameters.Client(this, _shared) : (TlsOptions)TlsParameters.Server(this, _shared);
             }
             catch (SocketSessionException e)
             {

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using PSSocket.Binding;
 using PSSocket.Errors;
 using PSSocket.HealthChecks;
 using PSSocket.Sessions;
@@ -20,15 +20,11 @@ namespace PSSocket.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "SocketPort")]
     [OutputType(typeof(PortCheckResult), typeof(bool))]
-    public sealed class TestSocketPortCommand : SocketCmdlet
+    public sealed class TestSocketPortCommand : SocketCmdlet, IDynamicParameters
     {
-
         /// <summary>Checks started but not written yet, above which ProcessRecord waits for the oldest before taking more input.</summary>
         private const int Window = 8192;
         private const int ProgressInterval = 250;
-
-        private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
-        private PortChecker? _checker;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("HostName", "Address", "CN")]
@@ -52,9 +48,6 @@ namespace PSSocket.Commands
         public int ThrottleLimit { get; set; } = 100;
 
         [Parameter]
-        public IPFamily AddressFamily { get; set; } = IPFamily.Any;
-
-        [Parameter]
         [Alias("Tls")]
         public SwitchParameter UseTls { get; set; }
 
@@ -66,30 +59,6 @@ namespace PSSocket.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public StartTlsProtocol StartTls { get; set; }
 
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ServerName { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [CertificateBundleTransformation]
-        public X509Certificate2[]? TrustedCertificate { get; set; }
-
-        /// <summary>PEM bundles (or DER files) of CA certificates to trust, as -TrustedCertificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? TrustedCertificatePath { get; set; }
-
-        [Parameter]
-        public X509Certificate2? ClientCertificate { get; set; }
-
-        [Parameter]
-        [Alias("SslProtocol")]
-        public TlsProtocol[]? TlsProtocol { get; set; }
-
         /// <summary>Text to send once connected (with -UseTls, once secured): a PING, a request line.</summary>
         [Parameter]
         public string? Send { get; set; }
@@ -98,13 +67,6 @@ namespace PSSocket.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Expect { get; set; }
-
-        /// <summary>
-        /// Checks the server's chain for revocation: Offline uses cached CRLs only, Online fetches CRLs and OCSP
-        /// answers (it needs the network). A revoked certificate fails the check; an undecided one is reported.
-        /// </summary>
-        [Parameter]
-        public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
 
         /// <summary>
         /// With TLS: the certificate must stay valid for at least this many more whole days; one that expires
@@ -119,6 +81,20 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
+        private readonly SharedParameterValues _shared = new SharedParameterValues(
+            new[] { SocketKindParameterCatalog.AddressFamily.Everywhere, TlsParameterCatalog.ServerName.Everywhere, TlsParameterCatalog.ClientCertificate.Everywhere }
+            .Concat(TlsParameterCatalog.Trust)
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
+
+        private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
+
+        public object GetDynamicParameters() => _shared.Parameters;
+
+        private readonly Queue<(Task<PortCheckResult> Check, Target Target, int Port)> _running = new Queue<(Task<PortCheckResult>, Target, int)>();
+
+        private PortChecker? _checker;
+
         protected override void BeginProcessing()
         {
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
@@ -132,9 +108,7 @@ namespace PSSocket.Commands
                 }
                 if (tls)
                 {
-                    TlsClientOptions settings = TlsParameters.Client(
-                        this, ServerName, SkipCertificateCheck, TrustedCertificate, ClientCertificate, null, null, TlsProtocol, null, TrustedCertificatePath);
-                    settings.RevocationMode = RevocationMode;
+                    TlsClientOptions settings = TlsParameters.Client(this, _shared);
                     options.Tls = UseTls ? settings : null;
                     options.StartTlsSettings = settings;
                 }
@@ -179,6 +153,7 @@ namespace PSSocket.Commands
         }
 
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
         private PortCheckProgress? _progress;
 
         protected override void EndProcessing()
@@ -193,7 +168,7 @@ namespace PSSocket.Commands
 
         /// <summary>TLS-only options without -UseTls or a -StartTls protocol: TlsNotRequested.</summary>
         private void RequireTlsForTlsOptions() => TlsParameters.RequireTls(
-            this, UseTls || StartTls != StartTlsProtocol.Off, "-UseTls or -StartTls", nameof(ServerName), nameof(SkipCertificateCheck), nameof(TrustedCertificate), nameof(TrustedCertificatePath), nameof(ClientCertificate), nameof(TlsProtocol), nameof(MinimumDaysValid), nameof(RevocationMode));
+            this, UseTls || StartTls != StartTlsProtocol.Off, "-UseTls or -StartTls", TlsParameters.TlsOnly(_shared).Concat(new[] { nameof(MinimumDaysValid) }).ToArray());
 
         /// <summary>The -Expect pattern; one match may take at most <paramref name="timeout"/> ms (-1: no limit), so a pattern that backtracks without end is stopped.</summary>
         private static Regex Pattern(string expect, int timeout)

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using PSSocket.Commands;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Servers;
 using PSSocket.Sessions;

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using PSSocket.Commands;
+using PSSocket.Binding;
 using PSSocket.Transfers;
 using Xunit;
 

@@ -238,7 +238,7 @@ namespace PSSocket.Tests.Cmdlets
         {
             string text = File.ReadAllText(Path.Combine(StagedHelpDirectory, "about_PSSocket.help.txt"));
             MethodInfo from = typeof(SocketSessionException).Assembly
-                .GetType("PSSocket.Commands.ErrorRecordFactory", throwOnError: true)!
+                .GetType("PSSocket.ErrorRecords.ErrorRecordFactory", throwOnError: true)!
                 .GetMethod("From", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
 
             var missing = new List<string>();
@@ -260,6 +260,59 @@ namespace PSSocket.Tests.Cmdlets
             Assert.True(missing.Count == 0, "The about_PSSocket error table lacks: " + string.Join(", ", missing));
         }
 
+        /// <summary>Every cmdlet that supports ShouldProcess shows -WhatIf and -Confirm in each syntax line of its help.</summary>
+        [Theory]
+        [MemberData(nameof(ExportedCmdlets))]
+        public void GetHelpSyntaxShowsWhatIfAndConfirmWhereShouldProcessIsSupported(string name)
+        {
+            using var ps = new PowerShellHarness();
+            PSObject help = GetHelp(ps, name, "-Full");
+            CommandInfo command = GetCommand(ps, name);
+            bool supported = command.Parameters.ContainsKey("WhatIf");
+
+            foreach (PSObject item in Items(help, "syntax", "syntaxItem"))
+            {
+                var shown = Items(item, "parameter").Select(p => Text(p.Properties["name"]?.Value)).ToList();
+                Assert.Equal(supported, shown.Contains("WhatIf"));
+                Assert.Equal(supported, shown.Contains("Confirm"));
+            }
+        }
+
+        /// <summary>
+        /// The shared parameters' help is written once, in docs/en-US/shared/SharedParameters.md: every cmdlet page
+        /// carries that text for each shared (dynamic) parameter and for -WhatIf and -Confirm (build/Update-CommandHelp.ps1
+        /// copies it), so the pages cannot drift apart.
+        /// </summary>
+        [Fact]
+        public void SharedParametersHaveTheSameHelpOnEveryPage()
+        {
+            string source = File.ReadAllText(Path.Combine(DocsDirectory, "shared", "SharedParameters.md")).Replace("\r\n", "\n");
+            var shared = Sections(source);
+
+            using var ps = new PowerShellHarness();
+            int compared = 0;
+            foreach (string name in Exported.Value)
+            {
+                CommandInfo command = GetCommand(ps, name);
+                string text = File.ReadAllText(Path.Combine(DocsDirectory, name + ".md")).Replace("\r\n", "\n");
+                var sections = Sections(text.Substring(text.IndexOf("## PARAMETERS", StringComparison.Ordinal)));
+                foreach (ParameterMetadata parameter in command.Parameters.Values.Where(p => p.IsDynamic || p.Name == "WhatIf" || p.Name == "Confirm"))
+                {
+                    Assert.True(shared.TryGetValue(parameter.Name, out string? expected), $"{name} -{parameter.Name} is shared but has no section in docs/en-US/shared/SharedParameters.md.");
+                    string description = sections[parameter.Name].Split(new[] { "```yaml" }, StringSplitOptions.None)[0].Trim();
+                    Assert.True(expected == description, $"{name}.md -{parameter.Name}: the text differs from docs/en-US/shared/SharedParameters.md; run build/Update-CommandHelp.ps1.");
+                    compared++;
+                }
+            }
+
+            Assert.True(compared >= 55, $"only {compared} shared parameters were found on the pages");
+        }
+
+        private static Dictionary<string, string> Sections(string markdown) =>
+            Regex.Matches(markdown, @"(?s)### -(\w+)\n(.*?)(?=\n### |\n## |\z)")
+                .Cast<Match>()
+                .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim());
+
         private static PSObject GetHelp(PowerShellHarness ps, string name, string view)
         {
             ScriptResult result = ps.Run($"Get-Help -Name '{name}' {view}");
@@ -274,8 +327,9 @@ namespace PSSocket.Tests.Cmdlets
         private static IEnumerable<ParameterMetadata> OwnParameters(CommandInfo command) =>
             command.Parameters.Values.Where(p => !IsCommon(p.Name));
 
+        /// <summary>The common parameters the help leaves out; -WhatIf and -Confirm are shown where a cmdlet supports ShouldProcess.</summary>
         private static bool IsCommon(string parameter) =>
-            Cmdlet.CommonParameters.Contains(parameter) || Cmdlet.OptionalCommonParameters.Contains(parameter);
+            Cmdlet.CommonParameters.Contains(parameter) || parameter == "UseTransaction";
 
         private static string Describe(string name, bool required, string position, bool byValue, bool byPropertyName) =>
             $"-{name} required={required} position={position} byValue={byValue} byPropertyName={byPropertyName}";

@@ -1,19 +1,6 @@
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
-    /// <summary>The framing Receive-SocketData was asked for.</summary>
-    internal enum ReceiveMode
-    {
-        /// <summary>No framing: what arrives first (one datagram on a datagram session).</summary>
-        Available,
-        Count,
-        Line,
-        Delimiter,
-        ToEnd,
-
-        /// <summary>More than one framing was given.</summary>
-        Conflicting,
-    }
-
+    /// <summary>Which framing the receive switches ask for.</summary>
     internal static class ReceiveModes
     {
         public static ReceiveMode Of(bool count, bool line, bool delimiter, bool toEnd)

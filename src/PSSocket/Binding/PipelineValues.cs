@@ -2,7 +2,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     internal static class PipelineValues
     {

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using PSSocket.HealthChecks;
 using PSSocket.Threading;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>
     /// Test-SocketPort's progress bar, written on the pipeline thread while it waits for checks: how many are done

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PSSocket.Transfers;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>Turns a transfer's progress into Write-Progress records, on the pipeline thread that runs the transfer.</summary>
     internal sealed class ProgressWriter : ITransferObserver

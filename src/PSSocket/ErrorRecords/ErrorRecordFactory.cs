@@ -2,10 +2,10 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using PSSocket.Errors;
 
-namespace PSSocket.Commands
+namespace PSSocket.ErrorRecords
 {
     /// <summary>Turns the engine's errors into ErrorRecords: the stable id, a fitting category, the target.</summary>
-    internal static partial class ErrorRecordFactory
+    internal static class ErrorRecordFactory
     {
         private static readonly Dictionary<string, ErrorCategory> Categories = new Dictionary<string, ErrorCategory>
         {
@@ -78,5 +78,38 @@ namespace PSSocket.Commands
                 : ErrorCategory.NotSpecified;
             return new ErrorRecord(error, error.ErrorId, category, error.Target);
         }
+
+        private static readonly Dictionary<string, ErrorCategory> KindCategories = new Dictionary<string, ErrorCategory>
+        {
+            [ErrorIds.NotAStreamSession] = ErrorCategory.InvalidOperation,
+            [ErrorIds.NotADatagramSession] = ErrorCategory.InvalidOperation,
+            [ErrorIds.NoDestination] = ErrorCategory.InvalidOperation,
+            [ErrorIds.NotBound] = ErrorCategory.InvalidOperation,
+            [ErrorIds.DatagramTooLarge] = ErrorCategory.LimitsExceeded,
+            [ErrorIds.DatagramTruncated] = ErrorCategory.ReadError,
+            [ErrorIds.BroadcastNotEnabled] = ErrorCategory.PermissionDenied,
+            [ErrorIds.InvalidMulticastGroup] = ErrorCategory.InvalidArgument,
+            [ErrorIds.UnixSocketsNotSupported] = ErrorCategory.NotImplemented,
+            [ErrorIds.SocketPathTooLong] = ErrorCategory.InvalidArgument,
+            [ErrorIds.SocketPathNotFound] = ErrorCategory.ObjectNotFound,
+            [ErrorIds.NotASocket] = ErrorCategory.InvalidArgument,
+            [ErrorIds.SocketTypeMismatch] = ErrorCategory.ProtocolError,
+            [ErrorIds.AccessDenied] = ErrorCategory.PermissionDenied,
+        };
+    
+
+        private static readonly Dictionary<string, ErrorCategory> CertificateCategories = new Dictionary<string, ErrorCategory>
+        {
+            [ErrorIds.CertificateKeyMissing] = ErrorCategory.InvalidArgument,
+            [ErrorIds.CertificateKeyMismatch] = ErrorCategory.InvalidData,
+            [ErrorIds.CertificateFormatUnsupported] = ErrorCategory.InvalidData,
+            [ErrorIds.CertificatePasswordRequired] = ErrorCategory.InvalidArgument,
+            [ErrorIds.StartTlsNotOffered] = ErrorCategory.ProtocolError,
+            [ErrorIds.StartTlsRefused] = ErrorCategory.PermissionDenied,
+            [ErrorIds.StartTlsFailed] = ErrorCategory.ProtocolError,
+            [ErrorIds.CertificateExpiring] = ErrorCategory.SecurityError,
+            [ErrorIds.TlsCertificateRevoked] = ErrorCategory.SecurityError,
+        };
+    
     }
 }

@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using PSSocket.Text;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>Tab completion for -Encoding: the names pwsh 7 gives its encodings.</summary>
     public sealed class EncodingCompleter : IArgumentCompleter

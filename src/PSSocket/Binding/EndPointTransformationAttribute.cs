@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using PSSocket.Sessions;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>Lets an EndPoint parameter take the written forms (127.0.0.1:53, [::1]:53, host:53, ./x.sock) as well as EndPoint objects.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

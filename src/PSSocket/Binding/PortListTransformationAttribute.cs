@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using PSSocket.HealthChecks;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>Binds -Port from numbers, arrays of numbers, and strings with lists and ranges ("80,443,8000-8010").</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

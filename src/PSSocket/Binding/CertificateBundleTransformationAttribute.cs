@@ -7,7 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using PSSocket.Errors;
 using PSSocket.Tls;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>
     /// Binds -TrustedCertificate from certificates, and from paths of PEM bundles (or DER files), so

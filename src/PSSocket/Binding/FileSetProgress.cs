@@ -1,6 +1,6 @@
 using PSSocket.Transfers;
 
-namespace PSSocket.Commands
+namespace PSSocket.Binding
 {
     /// <summary>One progress bar over several files sent in turn: each file's progress is added to what the files before it sent.</summary>
     internal sealed class FileSetProgress : ITransferObserver
