@@ -10,22 +10,6 @@ using PSSocket.Threading;
 
 namespace PSSocket.Framing
 {
-    /// <summary>One datagram as the receive pump took it from the socket.</summary>
-    internal sealed class ReceivedDatagram
-    {
-        public ReceivedDatagram(byte[] payload, EndPoint? from, DateTime receivedAtUtc)
-        {
-            Payload = payload;
-            From = from;
-            ReceivedAtUtc = receivedAtUtc;
-        }
-
-        public byte[] Payload { get; }
-
-        public EndPoint? From { get; }
-
-        public DateTime ReceivedAtUtc { get; }
-    }
 
     /// <summary>
     /// Receives a datagram socket's datagrams as they arrive, on a receive thread of its own, into a queue that the

@@ -11,19 +11,6 @@ using PSSocket.Threading;
 
 namespace PSSocket.Tls
 {
-    /// <summary>An authenticated TLS stream and what its handshake settled.</summary>
-    internal sealed class TlsHandshakeResult
-    {
-        public TlsHandshakeResult(SslStream stream, TlsInfo info)
-        {
-            Stream = stream;
-            Info = info;
-        }
-
-        public SslStream Stream { get; }
-
-        public TlsInfo Info { get; }
-    }
 
     /// <summary>
     /// Runs a TLS handshake over a connected stream within a deadline, and turns its failures into the module's
