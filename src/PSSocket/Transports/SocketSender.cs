@@ -2,10 +2,9 @@ using System;
 using System.Net.Sockets;
 using System.Threading;
 using PSSocket.Errors;
-using PSSocket.Sessions;
 using PSSocket.Threading;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     /// <summary>Sends every byte it is given, or says exactly how many went out before it had to stop.</summary>
     internal sealed class SocketSender : ISessionSender

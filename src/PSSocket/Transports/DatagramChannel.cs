@@ -5,10 +5,10 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using PSSocket.Errors;
-using PSSocket.Sessions;
+using PSSocket.Framing;
 using PSSocket.Threading;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
 
     /// <summary>
@@ -76,14 +76,15 @@ namespace PSSocket.Framing
         private EndPoint? _lastSender;
         private bool _closed;
 
-        public DatagramChannel(Socket socket, SessionCounters counters, object owner)
+        /// <param name="unixSenderTemplate">On a Unix socket: an end point as long as a path can be, for ReceiveFrom to fill in.</param>
+        public DatagramChannel(Socket socket, SessionCounters counters, object owner, EndPoint? unixSenderTemplate)
         {
             _socket = socket;
             _counters = counters;
             _owner = owner;
             _unix = socket.AddressFamily == AddressFamily.Unix;
             _template = _unix
-                ? UnixEndPoints.ReceiveTemplate()
+                ? unixSenderTemplate ?? throw new ArgumentNullException(nameof(unixSenderTemplate))
                 : new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             _queueLimit = Math.Max(MinimumQueueLimit, 4L * socket.ReceiveBufferSize);
         }
