@@ -1,12 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Net;
-using System.Net.Sockets;
-using System.Runtime.CompilerServices;
-using System.Threading;
-using PSSocket.Errors;
-using PSSocket.Sessions;
-using PSSocket.Threading;
 
 namespace PSSocket.Framing
 {

@@ -1,5 +1,3 @@
-using System;
-
 namespace PSSocket.HealthChecks
 {
     /// <summary>The statuses a port check ends with: PortCheckResult.Status is one of these strings.</summary>

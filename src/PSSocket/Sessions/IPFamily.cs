@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace PSSocket.Sessions
 {
     /// <summary>Which IP family a session may use; Any tries every resolved address.</summary>

@@ -1,13 +1,3 @@
-using System;
-using System.IO;
-using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
-using System.Runtime.InteropServices;
-using System.Text;
-using System.Threading.Tasks;
-using PSSocket.Errors;
-
 namespace PSSocket.Sessions
 {
     /// <summary>What is at a socket path, as far as the file system says.</summary>

@@ -1,10 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-using PSSocket.Errors;
-
 namespace PSSocket.Tls
 {
     /// <summary>What checking a peer certificate found: the facts for TlsInfo, and the error id when it failed.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
 namespace PSSocket.Tls

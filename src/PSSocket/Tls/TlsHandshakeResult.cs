@@ -1,13 +1,4 @@
-using System;
-using System.IO;
 using System.Net.Security;
-using System.Reflection;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
-using System.Threading;
-using System.Threading.Tasks;
-using PSSocket.Errors;
-using PSSocket.Threading;
 
 namespace PSSocket.Tls
 {
