@@ -56,6 +56,7 @@ namespace PSSocket.Transports
 
         private static int _threads;
 
+        /// <summary>Guards the queue, its chunks and counts, and _closed: the pump thread adds, receive calls take, Dispose empties.</summary>
         private readonly object _gate = new object();
         private readonly Queue<Entry> _queue = new Queue<Entry>();
         private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();

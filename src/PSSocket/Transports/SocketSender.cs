@@ -11,6 +11,7 @@ namespace PSSocket.Transports
     {
         private const int PollSliceMicroseconds = 50_000;
 
+        /// <summary>One send at a time: guards the socket's blocking mode while a send switches it off, and the byte order of sends.</summary>
         private readonly object _gate = new object();
         private readonly Socket _socket;
         private readonly SessionCounters _counters;

@@ -23,6 +23,7 @@ namespace PSSocket.Transports
     {
         private const int ChunkSize = 64 * 1024;
 
+        /// <summary>One write at a time on the TLS stream: guards the pending write and the close_notify that ends the sends.</summary>
         private readonly object _gate = new object();
         private readonly Stream _stream;
         private readonly SessionCounters _counters;
