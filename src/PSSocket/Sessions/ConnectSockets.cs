@@ -28,8 +28,8 @@ namespace PSSocket.Sessions
         public void BindEachTo(IPEndPoint localEndPoint) => _localEndPoint = localEndPoint;
 
         /// <summary>
-        /// Connects to the request's host (resolved here, within its deadline) through the session's sockets and
-        /// returns the connected socket; the session does not hold it yet.
+        /// Connects to the request's host (resolved here, within its deadline) and returns the connected socket; the
+        /// session does not hold it yet. The session's family, sockets and error target replace the request's.
         /// </summary>
         public Socket Connect(ConnectRequest request)
         {
