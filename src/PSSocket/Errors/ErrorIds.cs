@@ -3,15 +3,22 @@ namespace PSSocket.Errors
     /// <summary>The stable error ids of the module. Scripts and tests match on these, never on message text.</summary>
     public static partial class ErrorIds
     {
+        // Names and addresses
         public const string NameNotResolved = "NameNotResolved";
         public const string NoAddressForFamily = "NoAddressForFamily";
+        public const string AddressInUse = "AddressInUse";
+        public const string AddressNotAvailable = "AddressNotAvailable";
+        public const string AddressFamilyMismatch = "AddressFamilyMismatch";
+        public const string AccessDenied = "AccessDenied";
+
+        // Connecting and accepting
         public const string ConnectionRefused = "ConnectionRefused";
         public const string ConnectTimedOut = "ConnectTimedOut";
         public const string HostUnreachable = "HostUnreachable";
         public const string NetworkUnreachable = "NetworkUnreachable";
-        public const string AddressInUse = "AddressInUse";
-        public const string AddressNotAvailable = "AddressNotAvailable";
-        public const string AddressFamilyMismatch = "AddressFamilyMismatch";
+        public const string AcceptTimedOut = "AcceptTimedOut";
+
+        // The session's state
         public const string AlreadyConnected = "AlreadyConnected";
         public const string NotConnected = "NotConnected";
         public const string NotListening = "NotListening";
@@ -20,30 +27,67 @@ namespace PSSocket.Errors
         public const string ReceiveOnListener = "ReceiveOnListener";
         public const string SendOnListener = "SendOnListener";
         public const string SendShutdown = "SendShutdown";
+
+        /// <summary>A stream-only operation (-Line, -ToEnd, -Delimiter, -OutFile, -Path, accept, half-close) asked of a datagram session.</summary>
+        public const string NotAStreamSession = "NotAStreamSession";
+
+        /// <summary>A destination (-RemoteEndPoint, -ComputerName) given to a stream session, which sends only to its peer.</summary>
+        public const string NotADatagramSession = "NotADatagramSession";
+
+        // Sending and receiving
         public const string ReceiveTimedOut = "ReceiveTimedOut";
         public const string SendTimedOut = "SendTimedOut";
-        public const string AcceptTimedOut = "AcceptTimedOut";
         public const string ConnectionReset = "ConnectionReset";
         public const string ConnectionAborted = "ConnectionAborted";
         public const string EndOfStream = "EndOfStream";
         public const string SendIncomplete = "SendIncomplete";
+        public const string SocketError = "SocketError";
+
+        // Framing and payloads
         public const string UnknownEncoding = "UnknownEncoding";
         public const string UnsupportedData = "UnsupportedData";
         public const string EmptyDelimiter = "EmptyDelimiter";
-        public const string SocketError = "SocketError";
-        public const string ConflictingParameters = "ConflictingParameters";
         public const string CountTooLarge = "CountTooLarge";
         public const string RecordTooLong = "RecordTooLong";
         public const string ReceiveBufferLimit = "ReceiveBufferLimit";
+
+        // Files sent and received
         public const string PathNotFound = "PathNotFound";
         public const string FileReadError = "FileReadError";
         public const string OutFileDirectoryNotFound = "OutFileDirectoryNotFound";
         public const string FileWriteError = "FileWriteError";
 
+        // Parameters
+        public const string ConflictingParameters = "ConflictingParameters";
+
+        // Datagrams (UDP, Unix datagram)
+
+        /// <summary>A send on a datagram session that is not connected, without a destination.</summary>
+        public const string NoDestination = "NoDestination";
+
+        /// <summary>A receive on a datagram session that has no local address yet.</summary>
+        public const string NotBound = "NotBound";
+
+        public const string DatagramTooLarge = "DatagramTooLarge";
+        public const string DatagramTruncated = "DatagramTruncated";
+        public const string BroadcastNotEnabled = "BroadcastNotEnabled";
+        public const string InvalidMulticastGroup = "InvalidMulticastGroup";
+
+        // Unix domain sockets
+        public const string UnixSocketsNotSupported = "UnixSocketsNotSupported";
+        public const string SocketPathTooLong = "SocketPathTooLong";
+        public const string SocketPathNotFound = "SocketPathNotFound";
+        public const string NotASocket = "NotASocket";
+        public const string SocketTypeMismatch = "SocketTypeMismatch";
+
         // TLS (Connect-Socket -UseTls, Start-SocketTls, Start-SocketListener -Certificate, Test-SocketPort -UseTls)
         public const string TlsUntrustedCertificate = "TlsUntrustedCertificate";
         public const string TlsNameMismatch = "TlsNameMismatch";
         public const string TlsCertificateExpired = "TlsCertificateExpired";
+
+        /// <summary>The certificate or one of its chain is revoked (with -RevocationMode Online or Offline).</summary>
+        public const string TlsCertificateRevoked = "TlsCertificateRevoked";
+
         public const string TlsClientCertificateRequired = "TlsClientCertificateRequired";
         public const string TlsHandshakeFailed = "TlsHandshakeFailed";
         public const string TlsUnknownCertificateAuthority = "TlsUnknownCertificateAuthority";
@@ -53,12 +97,50 @@ namespace PSSocket.Errors
         public const string TlsAlreadyActive = "TlsAlreadyActive";
         public const string TlsUnreadPlaintext = "TlsUnreadPlaintext";
         public const string TlsNotRequested = "TlsNotRequested";
+
+        // STARTTLS dialogues
+
+        /// <summary>The server's greeting or capabilities do not offer STARTTLS.</summary>
+        public const string StartTlsNotOffered = "StartTlsNotOffered";
+
+        /// <summary>The server answered the STARTTLS request with a refusal.</summary>
+        public const string StartTlsRefused = "StartTlsRefused";
+
+        /// <summary>The server's reply in the STARTTLS dialogue is not the protocol's, or did not come in time.</summary>
+        public const string StartTlsFailed = "StartTlsFailed";
+
+        // Certificate files
         public const string CertificateLoadFailed = "CertificateLoadFailed";
         public const string CertificateHasNoPrivateKey = "CertificateHasNoPrivateKey";
 
-        // Test-SocketPort: a reply that did not match -Expect (a result's ErrorId), and an -Expect that is no regular expression
+        /// <summary>A PEM certificate whose file has no private key, and no -KeyPath naming one.</summary>
+        public const string CertificateKeyMissing = "CertificateKeyMissing";
+
+        /// <summary>The private key is not the one of the certificate.</summary>
+        public const string CertificateKeyMismatch = "CertificateKeyMismatch";
+
+        /// <summary>
+        /// A file that is neither PFX nor PEM, a PEM file without the block needed, a legacy-encrypted PEM key, or
+        /// a PEM key on a runtime that cannot import one (Windows PowerShell 5.1).
+        /// </summary>
+        public const string CertificateFormatUnsupported = "CertificateFormatUnsupported";
+
+        /// <summary>An encrypted PEM key given without -CertificatePassword (-ClientCertificatePassword).</summary>
+        public const string CertificatePasswordRequired = "CertificatePasswordRequired";
+
+        // Test-SocketPort results
+
+        /// <summary>A reply that did not match -Expect (a result's ErrorId).</summary>
         public const string UnexpectedResponse = "UnexpectedResponse";
+
+        /// <summary>An -Expect that is no regular expression.</summary>
         public const string InvalidPattern = "InvalidPattern";
+
+        /// <summary>Matching -Expect against a reply took longer than -Timeout (a result's ErrorId).</summary>
+        public const string ExpectMatchTimedOut = "ExpectMatchTimedOut";
+
+        /// <summary>The certificate is valid but expires within -MinimumDaysValid days.</summary>
+        public const string CertificateExpiring = "CertificateExpiring";
 
         // Background servers (Start-SocketListener -Echo, -Greeting, -Broadcast, -ScriptBlock): reported in the job's Error stream
         public const string HandlerFailed = "HandlerFailed";
@@ -75,9 +157,6 @@ namespace PSSocket.Errors
 
         /// <summary>The server's counts did not reach what Wait-SocketConnection waited for within its timeout.</summary>
         public const string ServerWaitTimedOut = "ServerWaitTimedOut";
-
-        // Test-SocketPort: matching -Expect against a reply took longer than -Timeout (a result's ErrorId)
-        public const string ExpectMatchTimedOut = "ExpectMatchTimedOut";
 
         // Proxy client (a proxy URI on Connect-Socket and Test-SocketPort: SOCKS5 and HTTP CONNECT)
         /// <summary>A proxy URI that cannot be used: no scheme, an unsupported scheme, no host, a path, or an unusable credential.</summary>

@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
-using PSSocket.Sessions;
+using PSSocket.Tls;
 using PSSocket.Text;
 using PSSocket.Threading;
 
@@ -17,6 +17,12 @@ namespace PSSocket.Framing
     /// </summary>
     internal sealed class SessionReceiver
     {
+        /// <summary>The longest line or delimited record a receive returns (1 MiB): a peer that never ends its line costs no more.</summary>
+        public const int DefaultMaxRecordLength = 1024 * 1024;
+
+        /// <summary>The most -ToEnd holds in memory (64 MiB); -OutFile receives more.</summary>
+        public const int DefaultMaxToEndLength = 64 * 1024 * 1024;
+
         /// <summary>Bulk copies read in large pieces: fewer system calls per gigabyte.</summary>
         private const int LargeReadSize = 256 * 1024;
 
@@ -24,7 +30,7 @@ namespace PSSocket.Framing
         private readonly SemaphoreSlim _turn = new SemaphoreSlim(1, 1);
         private readonly ReceiveBuffer _buffer = new ReceiveBuffer();
         private readonly IReceiveSource _source;
-        private readonly SessionCounters _counters;
+        private readonly Action<int> _received;
         private readonly object _owner;
         private readonly Action? _onReset;
         private readonly Action? _onFatal;
@@ -33,12 +39,13 @@ namespace PSSocket.Framing
         private int _buffered;
         private volatile bool _endOfStream;
 
+        /// <param name="received">Told of every byte count read from the source, for the session's counters.</param>
         /// <param name="onReset">Told once when the peer resets the connection, so the session's state can say so.</param>
         /// <param name="onFatal">Told when the source fails for good (a TLS error): the session closes.</param>
-        public SessionReceiver(IReceiveSource source, SessionCounters counters, object owner, Action? onReset = null, Action? onFatal = null)
+        public SessionReceiver(IReceiveSource source, Action<int> received, object owner, Action? onReset = null, Action? onFatal = null)
         {
             _source = source;
-            _counters = counters;
+            _received = received;
             _owner = owner;
             _onReset = onReset;
             _onFatal = onFatal;
@@ -110,7 +117,7 @@ namespace PSSocket.Framing
         /// than <paramref name="maxLength"/> raises RecordTooLong and stays buffered, whole: memory stays bounded.
         /// </summary>
         public byte[]? ReceiveUntil(
-            byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1, int maxLength = SocketSettings.DefaultMaxRecordLength)
+            byte[] delimiter, byte[]? trailer, Deadline deadline, CancellationToken cancellationToken, int alignment = 1, int maxLength = DefaultMaxRecordLength)
         {
             using (EnterTurn(deadline, cancellationToken))
             {
@@ -152,7 +159,7 @@ namespace PSSocket.Framing
         /// Everything until the peer closes its send side. More than <paramref name="maxLength"/> bytes raises
         /// ReceiveBufferLimit; what arrived stays buffered, for CopyTo (-OutFile) to take on.
         /// </summary>
-        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken, int maxLength = SocketSettings.DefaultMaxToEndLength)
+        public byte[] ReceiveToEnd(Deadline deadline, CancellationToken cancellationToken, int maxLength = DefaultMaxToEndLength)
         {
             using (EnterTurn(deadline, cancellationToken))
             {
@@ -324,7 +331,7 @@ namespace PSSocket.Framing
 
             _buffer.Commit(count);
             Publish();
-            _counters.AddReceived(count);
+            _received(count);
             return true;
         }
 

@@ -50,15 +50,6 @@ namespace PSSocket.HealthChecks
             return CheckAsync(computerName, port, startTls);
         }
 
-        internal static string StatusFor(string errorId) => errorId switch
-        {
-            ErrorIds.ConnectionRefused => PortStatus.Refused,
-            ErrorIds.ConnectTimedOut => PortStatus.TimedOut,
-            ErrorIds.NameNotResolved => PortStatus.NameNotResolved,
-            ErrorIds.NoAddressForFamily => PortStatus.NameNotResolved,
-            _ => PortStatus.Unreachable,
-        };
-
         private async Task<PortCheckResult> CheckAsync(string computerName, int port, StartTlsProtocol startTls)
         {
             var result = new PortCheckResult { ComputerName = computerName, Port = port, StartTls = startTls.ToString() };
@@ -101,28 +92,25 @@ namespace PSSocket.HealthChecks
                 return;
             }
 
-            Deadline deadline = Deadline.After(_options.Timeout);
             IPAddress? current = null;
             long attemptStarted = Stopwatch.GetTimestamp();
-            (Socket? socket, SocketSessionException? failure) = await Connector.TryConnectAsync(
-                addresses,
-                result.Port,
-                result.ComputerName,
-                family => new Socket(family, SocketType.Stream, ProtocolType.Tcp),
-                family => _options.Family.Allows(family),
-                deadline,
-                _cancellationToken,
-                result.ComputerName,
-                address =>
+            var request = new ConnectRequest(result.ComputerName, result.Port, _options.Timeout, _cancellationToken)
+            {
+                Addresses = addresses,
+                Family = _options.Family,
+                Attempting = address =>
                 {
                     current = address;
                     attemptStarted = Stopwatch.GetTimestamp();
-                }).ConfigureAwait(false);
+                },
+            };
+            Deadline deadline = request.Deadline;
+            (Socket? socket, SocketSessionException? failure) = await Connector.TryConnectAsync(request).ConfigureAwait(false);
             if (socket == null)
             {
                 result.RemoteAddress = current?.ToString();
                 result.LatencyMs = current == null ? (double?)null : Elapsed(attemptStarted);
-                Fail(result, StatusFor(failure!.ErrorId), failure.ErrorId, failure.Message, failure);
+                Fail(result, PortVerdict.StatusFor(failure!.ErrorId, connected: false), failure.ErrorId, failure.Message, failure);
                 return;
             }
 
@@ -193,7 +181,7 @@ namespace PSSocket.HealthChecks
             }
             catch (SocketSessionException e)
             {
-                Fail(result, PortVerdict.StatusFor(e.ErrorId), e.ErrorId, e.Message, e);
+                Fail(result, PortVerdict.StatusFor(e.ErrorId, connected: true), e.ErrorId, e.Message, e);
                 return false;
             }
         }
@@ -217,7 +205,7 @@ namespace PSSocket.HealthChecks
                     CopyTls(result, e.Facts);
                 }
 
-                Fail(result, PortVerdict.StatusFor(e.ErrorId), e.ErrorId, e.Message, e);
+                Fail(result, PortVerdict.StatusFor(e.ErrorId, connected: true), e.ErrorId, e.Message, e);
                 return null;
             }
         }

@@ -3,14 +3,23 @@ using PSSocket.Errors;
 namespace PSSocket.HealthChecks
 {
     /// <summary>
-    /// Turns what a TLS check learned about the certificate into a port status a script can test: a failed
+    /// Turns how a check failed into a port status a script can test: a failed connect by its cause, a failed
     /// certificate check by its kind, and a good certificate that expires within the threshold as CertificateExpiring.
     /// </summary>
     internal static class PortVerdict
     {
-        /// <summary>The status of a failed handshake or STARTTLS dialogue, by the error id it failed with.</summary>
-        public static string StatusFor(string errorId) => errorId switch
+        /// <summary>
+        /// The status of a failed connect, STARTTLS dialogue or handshake, by the error id it failed with. An id not
+        /// listed is Unreachable before the connection was made, and TlsFailed once it was (<paramref name="connected"/>).
+        /// </summary>
+        public static string StatusFor(string errorId, bool connected) => errorId switch
         {
+            ErrorIds.ConnectionRefused => PortStatus.Refused,
+            ErrorIds.ConnectTimedOut => PortStatus.TimedOut,
+            ErrorIds.NameNotResolved => PortStatus.NameNotResolved,
+            ErrorIds.NoAddressForFamily => PortStatus.NameNotResolved,
+            ErrorIds.HostUnreachable => PortStatus.Unreachable,
+            ErrorIds.NetworkUnreachable => PortStatus.Unreachable,
             ErrorIds.TlsCertificateExpired => PortStatus.CertificateExpired,
             ErrorIds.TlsUntrustedCertificate => PortStatus.CertificateUntrusted,
             ErrorIds.TlsNameMismatch => PortStatus.CertificateNameMismatch,
@@ -18,7 +27,7 @@ namespace PSSocket.HealthChecks
             ErrorIds.StartTlsNotOffered => PortStatus.StartTlsFailed,
             ErrorIds.StartTlsRefused => PortStatus.StartTlsFailed,
             ErrorIds.StartTlsFailed => PortStatus.StartTlsFailed,
-            _ => PortStatus.TlsFailed,
+            _ => connected ? PortStatus.TlsFailed : PortStatus.Unreachable,
         };
 
         /// <summary>

@@ -16,72 +16,35 @@ namespace PSSocket.Sessions
     /// </summary>
     internal static class Connector
     {
-        public static Socket Connect(
-            IReadOnlyList<IPAddress> addresses,
-            int port,
-            string host,
-            Func<AddressFamily, Socket> makeSocket,
-            Func<AddressFamily, bool> allows,
-            Deadline deadline,
-            CancellationToken cancellationToken,
-            object target,
-            Action<Socket>? discard = null,
-            ConnectTrace? trace = null)
-        {
-            return TaskWaiter.Result(
-                ConnectAsync(addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, null, discard, trace),
-                cancellationToken,
-                discard ?? (socket => socket.Dispose()));
-        }
+        /// <summary>Connects to the first of the request's addresses that accepts; throws the failure of the last.</summary>
+        public static Socket Connect(ConnectRequest request) =>
+            TaskWaiter.Result(ConnectAsync(request), request.CancellationToken, request.Discard);
 
-        /// <summary>
-        /// The same without holding a thread while it waits; <paramref name="attempting"/> hears each address as
-        /// its attempt starts.
-        /// </summary>
-        public static async Task<Socket> ConnectAsync(
-            IReadOnlyList<IPAddress> addresses,
-            int port,
-            string host,
-            Func<AddressFamily, Socket> makeSocket,
-            Func<AddressFamily, bool> allows,
-            Deadline deadline,
-            CancellationToken cancellationToken,
-            object target,
-            Action<IPAddress>? attempting,
-            Action<Socket>? discard = null,
-            ConnectTrace? trace = null)
+        /// <summary>The same without holding a thread while it waits.</summary>
+        public static async Task<Socket> ConnectAsync(ConnectRequest request)
         {
-            (Socket? socket, SocketSessionException? failure) = await TryConnectAsync(
-                addresses, port, host, makeSocket, allows, deadline, cancellationToken, target, attempting, discard, trace).ConfigureAwait(false);
+            (Socket? socket, SocketSessionException? failure) = await TryConnectAsync(request).ConfigureAwait(false);
             return socket ?? throw failure!;
         }
 
         /// <summary>
         /// The same, reporting a failure as a value instead of throwing it: many checks at once (Test-SocketPort)
         /// mostly fail, and a thrown exception costs more than a refused loopback connect. Only a cancellation,
-        /// or a socket that cannot be made, throws. A socket that did not connect goes to <paramref name="discard"/>
-        /// (by default it is disposed): a session that lent its own bound socket keeps it.
+        /// or a socket that cannot be made, throws. A socket that did not connect goes to the request's Discard.
         /// </summary>
-        public static async Task<(Socket? Connected, SocketSessionException? Failure)> TryConnectAsync(
-            IReadOnlyList<IPAddress> addresses,
-            int port,
-            string host,
-            Func<AddressFamily, Socket> makeSocket,
-            Func<AddressFamily, bool> allows,
-            Deadline deadline,
-            CancellationToken cancellationToken,
-            object target,
-            Action<IPAddress>? attempting,
-            Action<Socket>? discard = null,
-            ConnectTrace? trace = null)
+        public static async Task<(Socket? Connected, SocketSessionException? Failure)> TryConnectAsync(ConnectRequest request)
         {
-            discard ??= socket => socket.Dispose();
-            IPAddress[] candidates = addresses.Where(a => allows(a.AddressFamily)).ToArray();
+            IReadOnlyList<IPAddress> addresses = request.Addresses ?? throw new InvalidOperationException("The host is not resolved yet.");
+            string host = request.Host;
+            int port = request.Port;
+            Deadline deadline = request.Deadline;
+            object target = request.Target ?? host;
+            IPAddress[] candidates = addresses.Where(a => request.Allows(a.AddressFamily)).ToArray();
             if (candidates.Length == 0)
             {
                 return (null, new SocketSessionException(
                     ErrorIds.NoAddressForFamily,
-                    $"'{host}' has no {FamilyName(allows)} address; it has {string.Join(", ", addresses)}.",
+                    $"'{host}' has no {FamilyName(request.Allows)} address; it has {string.Join(", ", addresses)}.",
                     target));
             }
 
@@ -93,10 +56,10 @@ namespace PSSocket.Sessions
                     break;
                 }
 
-                attempting?.Invoke(address);
-                trace?.Starting();
-                (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(address, port, makeSocket, deadline, cancellationToken, target, discard).ConfigureAwait(false);
-                trace?.Finished(address, failure?.ErrorId ?? "connected");
+                request.Attempting?.Invoke(address);
+                request.Trace?.Starting();
+                (Socket? socket, SocketSessionException? failure) = await TryAddressAsync(request, address, target).ConfigureAwait(false);
+                request.Trace?.Finished(address, failure?.ErrorId ?? "connected");
                 if (socket != null)
                 {
                     return (socket, null);
@@ -135,17 +98,14 @@ namespace PSSocket.Sessions
         }
 
         private static async Task<(Socket? Connected, SocketSessionException? Failure)> TryAddressAsync(
-            IPAddress address,
-            int port,
-            Func<AddressFamily, Socket> makeSocket,
-            Deadline deadline,
-            CancellationToken cancellationToken,
-            object target,
-            Action<Socket> discard)
+            ConnectRequest request, IPAddress address, object target)
         {
-            var endPoint = new IPEndPoint(address, port);
+            Deadline deadline = request.Deadline;
+            CancellationToken cancellationToken = request.CancellationToken;
+            Action<Socket> discard = request.Discard;
+            var endPoint = new IPEndPoint(address, request.Port);
             string described = EndPoints.Format(endPoint);
-            Socket socket = makeSocket(address.AddressFamily);
+            Socket socket = request.MakeSocket(address.AddressFamily);
             Task attempt;
             try
             {

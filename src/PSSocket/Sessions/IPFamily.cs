@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace PSSocket.Sessions
 {
     /// <summary>Which IP family a session may use; Any tries every resolved address.</summary>
@@ -8,18 +6,5 @@ namespace PSSocket.Sessions
         Any,
         IPv4,
         IPv6,
-    }
-
-    internal static class IPFamilyExtensions
-    {
-        public static bool Allows(this IPFamily family, AddressFamily addressFamily) => family switch
-        {
-            IPFamily.IPv4 => addressFamily == AddressFamily.InterNetwork,
-            IPFamily.IPv6 => addressFamily == AddressFamily.InterNetworkV6,
-            _ => addressFamily == AddressFamily.InterNetwork || addressFamily == AddressFamily.InterNetworkV6,
-        };
-
-        public static IPFamily FromAddressFamily(AddressFamily addressFamily) =>
-            addressFamily == AddressFamily.InterNetworkV6 ? IPFamily.IPv6 : IPFamily.IPv4;
     }
 }

@@ -7,6 +7,7 @@ namespace PSSocket.Sessions
     /// <summary>The open sessions of one runspace; ids are unique within it.</summary>
     public sealed class SessionRegistry
     {
+        /// <summary>Guards the table of sessions and the next id: any thread adds, removes and lists.</summary>
         private readonly object _gate = new object();
         private readonly SortedDictionary<int, SocketSession> _sessions = new SortedDictionary<int, SocketSession>();
         private int _lastId;

@@ -1,6 +1,10 @@
+using System;
+using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
+using PSSocket.Framing;
 
 namespace PSSocket.Sessions
 {
@@ -8,19 +12,36 @@ namespace PSSocket.Sessions
     /// The options a session applies to every socket it makes. A failed connect leaves a socket unusable on
     /// Unix, so the session makes a fresh socket for each address it tries and applies these to each.
     /// </summary>
-    public sealed partial class SocketSettings
+    public sealed class SocketSettings
     {
         public const int DefaultConnectTimeout = 10_000;
         public const int DefaultReceiveTimeout = 30_000;
         public const int DefaultSendTimeout = 30_000;
 
-        /// <summary>The longest line or delimited record a receive returns (1 MiB): a peer that never ends its line costs no more.</summary>
-        public const int DefaultMaxRecordLength = 1024 * 1024;
+        public const int DefaultMaxRecordLength = SessionReceiver.DefaultMaxRecordLength;
+        public const int DefaultMaxToEndLength = SessionReceiver.DefaultMaxToEndLength;
 
-        /// <summary>The most -ToEnd holds in memory (64 MiB); -OutFile receives more.</summary>
-        public const int DefaultMaxToEndLength = 64 * 1024 * 1024;
+        /// <summary>
+        /// SO_RCVBUF asked for on datagram sockets when the user names none. The OS caps it (Linux at
+        /// net.core.rmem_max, doubled); the session's receive pump does the rest of the work against bursts.
+        /// </summary>
+        public const int DefaultDatagramReceiveBufferSize = 4 * 1024 * 1024;
+
+        /// <summary>Windows' SIO_UDP_CONNRESET: stops an ICMP port-unreachable from failing later receives on an unconnected UDP socket.</summary>
+        private const int SioUdpConnReset = -1744830452;
 
         public static readonly Encoding DefaultEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+        public SocketProtocol Protocol { get; set; } = SocketProtocol.Tcp;
+
+        /// <summary>IPv6 sockets also accept IPv4 (IPv4-mapped) peers; off makes them IPv6-only whatever the OS default.</summary>
+        public bool DualMode { get; set; }
+
+        /// <summary>SO_BROADCAST on UDP sockets.</summary>
+        public bool Broadcast { get; set; }
+
+        /// <summary>The multicast groups a bound UDP session joins.</summary>
+        public IPAddress[] MulticastGroups { get; set; } = Array.Empty<IPAddress>();
 
         public IPFamily Family { get; set; } = IPFamily.Any;
         public bool NoDelay { get; set; }
@@ -57,6 +78,57 @@ namespace PSSocket.Sessions
             }
 
             ApplyKindOptions(socket);
+        }
+
+        private void ApplyKindOptions(Socket socket)
+        {
+            if (socket.AddressFamily == AddressFamily.InterNetworkV6 && !socket.IsBound && !socket.Connected)
+            {
+                // IPV6_V6ONLY can only be set before bind; an accepted socket inherits its listener's.
+                socket.DualMode = DualMode;
+            }
+
+            if (!Protocol.IsDatagram())
+            {
+                return;
+            }
+
+            if (!ReceiveBufferSize.HasValue)
+            {
+                try
+                {
+                    socket.ReceiveBufferSize = DefaultDatagramReceiveBufferSize;
+                }
+                catch (SocketException)
+                {
+                    // Above the system's limit (macOS refuses rather than caps): the OS default stays.
+                }
+            }
+
+            if (Protocol == SocketProtocol.Udp)
+            {
+                socket.EnableBroadcast = Broadcast;
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    socket.IOControl(SioUdpConnReset, new byte[4], null);
+                }
+            }
+        }
+
+        /// <summary>A socket of the session's protocol in <paramref name="family"/>, with these options.</summary>
+        internal Socket NewSocket(AddressFamily family)
+        {
+            var socket = new Socket(family, Protocol.SocketType(), Protocol.ProtocolType());
+            ApplyTo(socket);
+            return socket;
+        }
+
+        /// <summary>A Unix socket of the session's protocol with these options, or UnixSocketsNotSupported.</summary>
+        internal Socket NewUnixSocket(object? target)
+        {
+            Socket socket = UnixEndPoints.NewSocket(Protocol, target);
+            ApplyTo(socket);
+            return socket;
         }
 
         internal static int Normalize(int timeout) => timeout < 0 ? Timeout.Infinite : timeout;

@@ -7,30 +7,16 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Tasks;
 using PSSocket.Errors;
+using PSSocket.Runtime;
 
 namespace PSSocket.Sessions
 {
-    /// <summary>What is at a socket path, as far as the file system says.</summary>
-    internal enum UnixPathKind
-    {
-        Missing,
-        Socket,
-        Directory,
-        OtherFile,
-
-        /// <summary>It exists, but this platform does not tell us its type (no stat available).</summary>
-        Unknown,
-    }
-
     /// <summary>
     /// Unix domain socket end points without a compile-time reference: netstandard2.0 has no
     /// UnixDomainSocketEndPoint, .NET Core 2.1 and later have it in the assembly that holds Socket.
     /// </summary>
     internal static class UnixEndPoints
     {
-        private static readonly Lazy<Type?> RuntimeType = new Lazy<Type?>(
-            () => typeof(Socket).Assembly.GetType("System.Net.Sockets.UnixDomainSocketEndPoint", throwOnError: false));
-
         /// <summary>For tests: pretends the runtime has no Unix domain sockets.</summary>
         internal static bool SimulateUnsupported { get; set; }
 
@@ -40,7 +26,7 @@ namespace PSSocket.Sessions
         public static int MaxPathBytes =>
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? 107 : 103;
 
-        private static Type? EndPointType => SimulateUnsupported ? null : RuntimeType.Value;
+        private static Type? EndPointType => SimulateUnsupported ? null : RuntimeProbes.UnixDomainSocketEndPoint;
 
         /// <summary>The end point for <paramref name="path"/>, or SocketPathTooLong / UnixSocketsNotSupported.</summary>
         public static EndPoint Create(string path, object? target)

@@ -1,27 +1,25 @@
 using System;
-using System.Linq;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using PSSocket.Runtime;
 
 namespace PSSocket.Tls
 {
     /// <summary>
     /// The runtime's own PEM key importers (AsymmetricAlgorithm.ImportFromPem and ImportFromEncryptedPem, .NET 5
-    /// and later) and CopyWithPrivateKey (.NET Core 2.0, .NET Framework 4.7.2), reached by reflection because
+    /// and later) and CopyWithPrivateKey (.NET Core 2.0, .NET Framework 4.7.2), reached through RuntimeProbes because
     /// netstandard2.0 names none of them. The importers take ReadOnlySpan&lt;char&gt;, which reflection cannot box, so
     /// they are called through compiled expressions. On a runtime without them (Windows PowerShell 5.1) Available
     /// is false and PEM keys are refused with a pointer to PFX; PEM certificates need none of this.
     /// </summary>
     internal static class RuntimePemKeys
     {
-        private static readonly Action<AsymmetricAlgorithm, string>? Import = Compile1("ImportFromPem");
-        private static readonly Action<AsymmetricAlgorithm, string, string>? ImportEncrypted = Compile2("ImportFromEncryptedPem");
-        private static readonly MethodInfo? CopyRsa = typeof(RSACertificateExtensions).GetMethod("CopyWithPrivateKey", new[] { typeof(X509Certificate2), typeof(RSA) });
-        private static readonly MethodInfo? CopyEcdsa = typeof(ECDsaCertificateExtensions).GetMethod("CopyWithPrivateKey", new[] { typeof(X509Certificate2), typeof(ECDsa) });
+        private static readonly Action<AsymmetricAlgorithm, string>? Import = Compile1(RuntimeProbes.ImportFromPem);
+        private static readonly Action<AsymmetricAlgorithm, string, string>? ImportEncrypted = Compile2(RuntimeProbes.ImportFromEncryptedPem);
 
-        public static bool Available => Import != null && ImportEncrypted != null && CopyRsa != null && CopyEcdsa != null;
+        public static bool Available => Import != null && ImportEncrypted != null && RuntimeProbes.CopyWithRsaKey != null && RuntimeProbes.CopyWithEcdsaKey != null;
 
         /// <summary>Imports a PEM key block into <paramref name="key"/>; CryptographicException when it is not that kind of key, or the password is wrong.</summary>
         public static void ImportInto(AsymmetricAlgorithm key, string pem, string? password)
@@ -39,7 +37,7 @@ namespace PSSocket.Tls
         /// <summary>The certificate joined with its key; ArgumentException when the key is not the certificate's.</summary>
         public static X509Certificate2 CopyWithPrivateKey(X509Certificate2 certificate, AsymmetricAlgorithm key)
         {
-            MethodInfo copy = key is RSA ? CopyRsa! : CopyEcdsa!;
+            MethodInfo copy = key is RSA ? RuntimeProbes.CopyWithRsaKey! : RuntimeProbes.CopyWithEcdsaKey!;
             try
             {
                 return (X509Certificate2)copy.Invoke(null, new object[] { certificate, key })!;
@@ -50,10 +48,9 @@ namespace PSSocket.Tls
             }
         }
 
-        private static Action<AsymmetricAlgorithm, string>? Compile1(string name)
+        private static Action<AsymmetricAlgorithm, string>? Compile1(MethodInfo? method)
         {
-            MethodInfo? method = SpanMethod(name, 1);
-            MethodInfo? asSpan = AsSpan();
+            MethodInfo? asSpan = RuntimeProbes.StringAsCharSpan;
             if (method == null || asSpan == null)
             {
                 return null;
@@ -64,10 +61,9 @@ namespace PSSocket.Tls
             return Expression.Lambda<Action<AsymmetricAlgorithm, string>>(Expression.Call(key, method, Expression.Call(asSpan, pem)), key, pem).Compile();
         }
 
-        private static Action<AsymmetricAlgorithm, string, string>? Compile2(string name)
+        private static Action<AsymmetricAlgorithm, string, string>? Compile2(MethodInfo? method)
         {
-            MethodInfo? method = SpanMethod(name, 2);
-            MethodInfo? asSpan = AsSpan();
+            MethodInfo? asSpan = RuntimeProbes.StringAsCharSpan;
             if (method == null || asSpan == null)
             {
                 return null;
@@ -79,29 +75,5 @@ namespace PSSocket.Tls
             MethodCallExpression call = Expression.Call(key, method, Expression.Call(asSpan, pem), Expression.Call(asSpan, password));
             return Expression.Lambda<Action<AsymmetricAlgorithm, string, string>>(call, key, pem, password).Compile();
         }
-
-        /// <summary>The overload whose parameters are all ReadOnlySpan&lt;char&gt;.</summary>
-        private static MethodInfo? SpanMethod(string name, int parameters)
-        {
-            try
-            {
-                return typeof(AsymmetricAlgorithm).GetMethods(BindingFlags.Public | BindingFlags.Instance)
-                    .FirstOrDefault(m => m.Name == name
-                        && m.GetParameters().Length == parameters
-                        && m.GetParameters().All(p => IsCharSpan(p.ParameterType)));
-            }
-            catch (Exception e) when (e is TypeLoadException || e is NotSupportedException)
-            {
-                return null;
-            }
-        }
-
-        /// <summary>String's implicit conversion to ReadOnlySpan&lt;char&gt; (.NET Core 2.1 and later).</summary>
-        private static MethodInfo? AsSpan() =>
-            typeof(string).GetMethods(BindingFlags.Public | BindingFlags.Static)
-                .FirstOrDefault(m => m.Name == "op_Implicit" && IsCharSpan(m.ReturnType));
-
-        private static bool IsCharSpan(Type type) =>
-            type.IsGenericType && type.Name == "ReadOnlySpan`1" && type.GetGenericArguments()[0] == typeof(char);
     }
 }

@@ -7,23 +7,11 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
+using PSSocket.Runtime;
 using PSSocket.Threading;
 
 namespace PSSocket.Tls
 {
-    /// <summary>An authenticated TLS stream and what its handshake settled.</summary>
-    internal sealed class TlsHandshakeResult
-    {
-        public TlsHandshakeResult(SslStream stream, TlsInfo info)
-        {
-            Stream = stream;
-            Info = info;
-        }
-
-        public SslStream Stream { get; }
-
-        public TlsInfo Info { get; }
-    }
 
     /// <summary>
     /// Runs a TLS handshake over a connected stream within a deadline, and turns its failures into the module's
@@ -32,8 +20,6 @@ namespace PSSocket.Tls
     /// </summary>
     internal static class TlsHandshake
     {
-        /// <summary>SslStream.NegotiatedCipherSuite exists from .NET Core 3.0 on; netstandard2.0 cannot name it.</summary>
-        private static readonly PropertyInfo? NegotiatedCipherSuite = typeof(SslStream).GetProperty("NegotiatedCipherSuite");
 
         /// <param name="transport">The connection's stream; the SslStream owns it from here on (the socket stays open).</param>
         /// <param name="prefix">A plaintext-phase read that was still pending at a STARTTLS upgrade: its bytes come first.</param>
@@ -118,11 +104,11 @@ namespace PSSocket.Tls
         /// <summary>The negotiated suite by name where the runtime has it, else its parts (netstandard2.0 API).</summary>
         public static string CipherSuiteOf(SslStream ssl)
         {
-            if (NegotiatedCipherSuite != null)
+            if (RuntimeProbes.NegotiatedCipherSuite != null)
             {
                 try
                 {
-                    string? name = NegotiatedCipherSuite.GetValue(ssl)?.ToString();
+                    string? name = RuntimeProbes.NegotiatedCipherSuite.GetValue(ssl)?.ToString();
                     if (!string.IsNullOrEmpty(name))
                     {
                         return name!;

@@ -24,32 +24,4 @@ namespace PSSocket.Tls
         /// </summary>
         public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
     }
-
-    /// <summary>The client end of a TLS handshake: Connect-Socket -UseTls, Start-SocketTls, Test-SocketPort -UseTls.</summary>
-    public sealed class TlsClientOptions : TlsOptions
-    {
-        /// <summary>The name sent as SNI and checked against the certificate; null: the host name connected to.</summary>
-        public string? ServerName { get; set; }
-
-        /// <summary>A certificate with its private key, for servers that ask for one (mutual TLS).</summary>
-        public X509Certificate2? ClientCertificate { get; set; }
-
-        /// <summary>Other than Off, a connect runs this protocol's STARTTLS dialogue before the handshake.</summary>
-        public StartTls.StartTlsProtocol StartTls { get; set; }
-    }
-
-    /// <summary>The server end of a TLS handshake: Start-SocketListener -Certificate, Start-SocketTls -Certificate.</summary>
-    public sealed class TlsServerOptions : TlsOptions
-    {
-        public TlsServerOptions(X509Certificate2 certificate)
-        {
-            Certificate = certificate;
-        }
-
-        /// <summary>The server's certificate; it must have its private key.</summary>
-        public X509Certificate2 Certificate { get; }
-
-        /// <summary>Asks every client for a certificate and fails the handshake of a client that sends none or an invalid one.</summary>
-        public bool RequireClientCertificate { get; set; }
-    }
 }

@@ -16,7 +16,7 @@ namespace PSSocket.Tests.Engine
         public void BufferedIsReadAtOnceWhileALineReceiveWaits()
         {
             var source = new ScriptedSource();
-            var receiver = new SessionReceiver(source, new SessionCounters(), "owner");
+            var receiver = new SessionReceiver(source, _ => { }, "owner");
             source.Deliver(Encoding.ASCII.GetBytes("partial"));
             using var stop = new CancellationTokenSource();
             Task<byte[]?> waiting = Task.Run(() => receiver.ReceiveUntil(new byte[] { 10 }, null, Deadline.After(30000), stop.Token));
@@ -34,7 +34,7 @@ namespace PSSocket.Tests.Engine
         public void ASecondReceiveWaitsItsOwnTimeoutNotTheFirstOne()
         {
             var source = new ScriptedSource();
-            var receiver = new SessionReceiver(source, new SessionCounters(), "owner");
+            var receiver = new SessionReceiver(source, _ => { }, "owner");
             using var stop = new CancellationTokenSource();
             Task first = Task.Run(() => receiver.ReceiveAvailable(null, Deadline.After(30000), stop.Token));
             SpinWait.SpinUntil(() => source.ReadsStarted == 1, 10000);

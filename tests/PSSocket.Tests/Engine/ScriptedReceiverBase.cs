@@ -12,7 +12,7 @@ namespace PSSocket.Tests.Engine
 
         protected ScriptedReceiverBase()
         {
-            Receiver = new SessionReceiver(Source, new SessionCounters(), "owner");
+            Receiver = new SessionReceiver(Source, _ => { }, "owner");
         }
     }
 }

@@ -7,6 +7,7 @@ using PSSocket.Errors;
 using PSSocket.Framing;
 using PSSocket.Sessions;
 using PSSocket.Threading;
+using PSSocket.Transports;
 using Xunit;
 
 namespace PSSocket.Tests.Engine
@@ -20,7 +21,7 @@ namespace PSSocket.Tests.Engine
 
         public SessionReceiverTests()
         {
-            _receiver = new SessionReceiver(_source, _counters, "owner");
+            _receiver = new SessionReceiver(_source, _counters.AddReceived, "owner");
         }
 
         private static Deadline Soon => Deadline.After(5000);

@@ -43,7 +43,22 @@ namespace PSSocket.Tests.HealthCheck
         [InlineData(ErrorIds.SocketError, PortStatus.Unreachable)]
         public void EachConnectFailureHasItsStatus(string errorId, string status)
         {
-            Assert.Equal(status, PortChecker.StatusFor(errorId));
+            Assert.Equal(status, PortVerdict.StatusFor(errorId, connected: false));
+        }
+
+        [Theory]
+        [InlineData(ErrorIds.TlsCertificateExpired, PortStatus.CertificateExpired)]
+        [InlineData(ErrorIds.TlsUntrustedCertificate, PortStatus.CertificateUntrusted)]
+        [InlineData(ErrorIds.TlsNameMismatch, PortStatus.CertificateNameMismatch)]
+        [InlineData(ErrorIds.TlsCertificateRevoked, PortStatus.CertificateRevoked)]
+        [InlineData(ErrorIds.StartTlsNotOffered, PortStatus.StartTlsFailed)]
+        [InlineData(ErrorIds.StartTlsRefused, PortStatus.StartTlsFailed)]
+        [InlineData(ErrorIds.StartTlsFailed, PortStatus.StartTlsFailed)]
+        [InlineData(ErrorIds.TlsHandshakeTimedOut, PortStatus.TlsFailed)]
+        [InlineData(ErrorIds.ConnectionReset, PortStatus.TlsFailed)]
+        public void EachFailureAfterTheConnectHasItsStatus(string errorId, string status)
+        {
+            Assert.Equal(status, PortVerdict.StatusFor(errorId, connected: true));
         }
     }
 }

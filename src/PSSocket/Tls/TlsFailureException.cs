@@ -1,7 +1,7 @@
 using System;
-using PSSocket.Tls;
+using PSSocket.Errors;
 
-namespace PSSocket.Errors
+namespace PSSocket.Tls
 {
     /// <summary>A failed TLS handshake, with what was learned about the peer's certificate before it failed.</summary>
     public sealed class TlsFailureException : SocketSessionException

@@ -1,17 +1,17 @@
 using System;
 using System.IO;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Reflection;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
-using PSSocket.Tls;
-using PSSocket.Sessions;
+using PSSocket.Runtime;
 using PSSocket.Threading;
+using PSSocket.Tls;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     /// <summary>
     /// Sends through a stream (the TLS stream of a session) in chunks, counting each chunk once it is written,
@@ -23,9 +23,7 @@ namespace PSSocket.Framing
     {
         private const int ChunkSize = 64 * 1024;
 
-        /// <summary>SslStream.ShutdownAsync (close_notify) exists from .NET Framework 4.7 and .NET Core 2.0 on, not in netstandard2.0.</summary>
-        private static readonly MethodInfo? ShutdownAsync = typeof(SslStream).GetMethod("ShutdownAsync", Type.EmptyTypes);
-
+        /// <summary>One write at a time on the TLS stream: guards the pending write and the close_notify that ends the sends.</summary>
         private readonly object _gate = new object();
         private readonly Stream _stream;
         private readonly SessionCounters _counters;
@@ -99,13 +97,13 @@ namespace PSSocket.Framing
 
             try
             {
-                if (_finished || ShutdownAsync == null || _pendingWrite != null && !_pendingWrite.IsCompleted || !(_stream is SslStream))
+                if (_finished || RuntimeProbes.SslStreamShutdownAsync == null || _pendingWrite != null && !_pendingWrite.IsCompleted || !(_stream is SslStream))
                 {
                     return;
                 }
 
                 _finished = true;
-                var shutdown = (Task)ShutdownAsync.Invoke(_stream, null)!;
+                var shutdown = (Task)RuntimeProbes.SslStreamShutdownAsync.Invoke(_stream, null)!;
                 if (!TaskWaiter.Wait(shutdown, Deadline.After(timeout), CancellationToken.None))
                 {
                     TaskWaiter.Forget(shutdown);

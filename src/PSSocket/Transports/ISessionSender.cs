@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     /// <summary>Where a session's bytes go: the socket itself, or a TLS stream over it.</summary>
     internal interface ISessionSender : IDisposable

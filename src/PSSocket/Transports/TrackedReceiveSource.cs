@@ -1,9 +1,9 @@
 using System;
 using System.Threading.Tasks;
-using PSSocket.Sessions;
+using PSSocket.Framing;
 using PSSocket.Tls;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     /// <summary>
     /// The plaintext source of a session that may turn to TLS (STARTTLS). It remembers the last read it started,

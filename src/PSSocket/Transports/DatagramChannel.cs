@@ -5,27 +5,11 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using PSSocket.Errors;
-using PSSocket.Sessions;
+using PSSocket.Framing;
 using PSSocket.Threading;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
-    /// <summary>One datagram as the receive pump took it from the socket.</summary>
-    internal sealed class ReceivedDatagram
-    {
-        public ReceivedDatagram(byte[] payload, EndPoint? from, DateTime receivedAtUtc)
-        {
-            Payload = payload;
-            From = from;
-            ReceivedAtUtc = receivedAtUtc;
-        }
-
-        public byte[] Payload { get; }
-
-        public EndPoint? From { get; }
-
-        public DateTime ReceivedAtUtc { get; }
-    }
 
     /// <summary>
     /// Receives a datagram socket's datagrams as they arrive, on a receive thread of its own, into a queue that the
@@ -72,6 +56,7 @@ namespace PSSocket.Framing
 
         private static int _threads;
 
+        /// <summary>Guards the queue, its chunks and counts, and _closed: the pump thread adds, receive calls take, Dispose empties.</summary>
         private readonly object _gate = new object();
         private readonly Queue<Entry> _queue = new Queue<Entry>();
         private readonly Stack<byte[]> _spareChunks = new Stack<byte[]>();
@@ -92,14 +77,15 @@ namespace PSSocket.Framing
         private EndPoint? _lastSender;
         private bool _closed;
 
-        public DatagramChannel(Socket socket, SessionCounters counters, object owner)
+        /// <param name="unixSenderTemplate">On a Unix socket: an end point as long as a path can be, for ReceiveFrom to fill in.</param>
+        public DatagramChannel(Socket socket, SessionCounters counters, object owner, EndPoint? unixSenderTemplate)
         {
             _socket = socket;
             _counters = counters;
             _owner = owner;
             _unix = socket.AddressFamily == AddressFamily.Unix;
             _template = _unix
-                ? UnixEndPoints.ReceiveTemplate()
+                ? unixSenderTemplate ?? throw new ArgumentNullException(nameof(unixSenderTemplate))
                 : new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             _queueLimit = Math.Max(MinimumQueueLimit, 4L * socket.ReceiveBufferSize);
         }

@@ -4,9 +4,10 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Tasks;
 using PSSocket.Errors;
+using PSSocket.Framing;
 using PSSocket.Tls;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     /// <summary>
     /// Receives from a stream (the TLS stream of a session), so every receive mode works over TLS unchanged.

@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace PSSocket.Sessions
+namespace PSSocket.Transports
 {
     /// <summary>Byte counters and activity time, updated by whichever thread sends or receives.</summary>
     internal sealed class SessionCounters

@@ -1,8 +1,9 @@
 using System;
 using System.Net.Sockets;
 using System.Threading.Tasks;
+using PSSocket.Framing;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     internal sealed class SocketReceiveSource : IReceiveSource
     {

@@ -2,16 +2,16 @@ using System;
 using System.Net.Sockets;
 using System.Threading;
 using PSSocket.Errors;
-using PSSocket.Sessions;
 using PSSocket.Threading;
 
-namespace PSSocket.Framing
+namespace PSSocket.Transports
 {
     /// <summary>Sends every byte it is given, or says exactly how many went out before it had to stop.</summary>
     internal sealed class SocketSender : ISessionSender
     {
         private const int PollSliceMicroseconds = 50_000;
 
+        /// <summary>One send at a time: guards the socket's blocking mode while a send switches it off, and the byte order of sends.</summary>
         private readonly object _gate = new object();
         private readonly Socket _socket;
         private readonly SessionCounters _counters;
