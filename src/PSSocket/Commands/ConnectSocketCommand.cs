@@ -190,8 +190,8 @@ namespace PSSocket.Commands
             settings.Protocol = protocol;
             settings.Broadcast = Broadcast;
             return protocol.IsUnix()
-                ? SocketSession.CreateUnixClient(settings, Registry, null)
-                : SocketSession.CreateClient(settings, Registry, null);
+                ? SessionFactory.Create(SocketRole.Client, settings, Registry, null)
+                : SessionFactory.Create(SocketRole.Client, settings, Registry, null);
         }
 
         /// <summary>
@@ -203,7 +203,7 @@ namespace PSSocket.Commands
         {
             if (_tls != null)
             {
-                session.EnsureStreamSession("start TLS on");
+                session.StreamFor("start TLS on");
             }
 
             if (ToPath)
@@ -212,12 +212,12 @@ namespace PSSocket.Commands
                 session.ConnectPath(ResolvedPath, timeout, StopToken);
                 if (_tls != null)
                 {
-                    session.StartTls(_tls, deadline.RemainingMilliseconds, false, StopToken);
+                    session.Stream.StartTls(_tls, deadline.RemainingMilliseconds, false, StopToken, afterPlaintext: false);
                 }
             }
             else
             {
-                session.Connect(ComputerName, Port, timeout, _tls, StopToken, trace);
+                session.Connect(new ConnectRequest(ComputerName, Port, timeout, StopToken) { Tls = _tls, Trace = trace });
             }
         }
     }

@@ -54,7 +54,7 @@ namespace PSSocket.Commands
             if (unix)
             {
                 string? path = LocalPath == null ? null : GetUnresolvedProviderPathFromPSPath(LocalPath);
-                if (TryRun(() => session = SocketSession.CreateUnixClient(settings, Registry, path, MayRemoveStaleSocket)))
+                if (TryRun(() => session = SessionFactory.Create(SocketRole.Client, settings, Registry, path == null ? null : SessionAddress.UnixPath(path, MayRemoveStaleSocket))))
                 {
                     Narrate(session!);
                     WriteObject(session);
@@ -71,7 +71,7 @@ namespace PSSocket.Commands
                 local = new IPEndPoint(address, LocalPort);
             }
 
-            if (TryRun(() => session = SocketSession.CreateClient(settings, Registry, local)))
+            if (TryRun(() => session = SessionFactory.Create(SocketRole.Client, settings, Registry, local == null ? null : SessionAddress.Ip(local))))
             {
                 Narrate(session!);
                 WriteObject(session);

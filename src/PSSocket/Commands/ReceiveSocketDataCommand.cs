@@ -144,7 +144,7 @@ namespace PSSocket.Commands
             }
 
             SessionReceiver? receiver = null;
-            if (!TryRun(() => receiver = session.GetReceiver()))
+            if (!TryRun(() => receiver = session.StreamFor("receive a stream from").Receiver))
             {
                 return;
             }
@@ -318,7 +318,7 @@ namespace PSSocket.Commands
                 ReceivedDatagram item;
                 try
                 {
-                    item = session.ReceiveDatagram(Streaming ? RecordDeadline(timeout) : whole, StopToken);
+                    item = session.DatagramsFor("receive datagrams").Receive(Streaming ? RecordDeadline(timeout) : whole, StopToken);
                 }
                 catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut && (Streaming || timeout == 0))
                 {

@@ -235,7 +235,7 @@ namespace PSSocket.Commands
         /// <summary>Streams one file; false (and the session is not passed on) when it failed.</summary>
         private bool SendFile(SocketSession session, string file)
         {
-            if (!TryRun(() => session.EnsureStreamSession("send files on")))
+            if (!TryRun(() => session.StreamFor("send files on")))
             {
                 _failed = true;
                 return false;
@@ -305,7 +305,7 @@ namespace PSSocket.Commands
             EndPoint? destination = Destination(session);
             if (session.IsDatagram)
             {
-                session.SendDatagram(bytes, destination, StopToken);
+                session.Datagrams.Send(bytes, destination, StopToken);
             }
             else if (destination != null)
             {
@@ -316,7 +316,7 @@ namespace PSSocket.Commands
             }
             else
             {
-                session.Send(bytes, 0, bytes.Length, StopToken);
+                session.Stream.Send(bytes, 0, bytes.Length, StopToken);
             }
         }
     }

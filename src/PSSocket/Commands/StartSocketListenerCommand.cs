@@ -417,11 +417,12 @@ namespace PSSocket.Commands
             switch (settings.Protocol)
             {
                 case SocketProtocol.Tcp:
-                    return SocketSession.CreateListener(settings, Registry, new IPEndPoint(address, Port), Backlog);
+                    return SessionFactory.Create(SocketRole.Listener, settings, Registry, SessionAddress.Ip(new IPEndPoint(address, Port)), Backlog);
                 case SocketProtocol.Udp:
-                    return SocketSession.CreateDatagramListener(settings, Registry, new IPEndPoint(DatagramAddress(), Port));
+                    return SessionFactory.Create(SocketRole.Listener, settings, Registry, SessionAddress.Ip(new IPEndPoint(DatagramAddress(), Port)));
                 default:
-                    return SocketSession.CreateUnixListener(settings, Registry, GetUnresolvedProviderPathFromPSPath(Path), Backlog, MayRemoveStaleSocket);
+                    return SessionFactory.Create(
+                        SocketRole.Listener, settings, Registry, SessionAddress.UnixPath(GetUnresolvedProviderPathFromPSPath(Path), MayRemoveStaleSocket), Backlog);
             }
         }
 

@@ -69,7 +69,7 @@ namespace PSSocket.Commands
         {
             SocketSession session = Session!;
             int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ConnectTimeout;
-            if (!TryRun(() => session.StartTls(_options!, timeout, DiscardUnreadData, StopToken, afterPlaintext: true)))
+            if (!TryRun(() => session.StreamFor("start TLS on").StartTls(_options!, timeout, DiscardUnreadData, StopToken, afterPlaintext: true)))
             {
                 return;
             }

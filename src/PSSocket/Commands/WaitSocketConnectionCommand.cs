@@ -78,7 +78,7 @@ namespace PSSocket.Commands
             for (int i = 0; i < Count; i++)
             {
                 SocketSession? accepted = null;
-                if (!TryRun(() => accepted = listener.Accept(timeout, StopToken)))
+                if (!TryRun(() => accepted = listener.StreamFor("accept connections on").Accept(timeout, StopToken, true)))
                 {
                     return;
                 }

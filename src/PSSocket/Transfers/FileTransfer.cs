@@ -42,7 +42,7 @@ namespace PSSocket.Transfers
 
                 try
                 {
-                    session.Send(buffer, 0, read, cancellationToken);
+                    session.StreamFor("send a stream on").Send(buffer, 0, read, cancellationToken);
                 }
                 catch (SocketSessionException e) when (sent > 0 || e is SendIncompleteException)
                 {
@@ -70,7 +70,7 @@ namespace PSSocket.Transfers
                     ErrorIds.OutFileDirectoryNotFound, $"Cannot write '{path}': the folder '{directory}' does not exist.", path);
             }
 
-            var receiver = session.GetReceiver();
+            var receiver = session.StreamFor("receive a stream from").Receiver;
             long written = 0;
             FileStream file;
             try
