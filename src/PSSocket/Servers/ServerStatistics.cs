@@ -18,6 +18,7 @@ namespace PSSocket.Servers
         private int _queued;
         private int _awaitingData;
         private long _queueRefused;
+        private long _slowClientsDropped;
         private int _state;
         private long _stoppedAtTicks;
 
@@ -72,6 +73,9 @@ namespace PSSocket.Servers
         /// <summary>Script-block mode: connections closed unserved because -QueueLimit connections already waited for a handler.</summary>
         public long QueueRefused => Interlocked.Read(ref _queueRefused);
 
+        /// <summary>Broadcast mode: clients disconnected because they fell too far behind reading the relayed lines.</summary>
+        public long SlowClientsDropped => Interlocked.Read(ref _slowClientsDropped);
+
         /// <summary>Bytes received from every connection, open and closed.</summary>
         public long BytesReceived => _connections.BytesReceived;
 
@@ -100,6 +104,8 @@ namespace PSSocket.Servers
         internal void AddAwaitingData(int delta) => Interlocked.Add(ref _awaitingData, delta);
 
         internal void CountQueueRefused() => Interlocked.Increment(ref _queueRefused);
+
+        internal void CountSlowClientDropped() => Interlocked.Increment(ref _slowClientsDropped);
 
         internal void MarkStopped(ServerState final)
         {
