@@ -73,9 +73,16 @@ namespace PSSocket.Servers
             {
                 int milliseconds = Volatile.Read(ref _milliseconds);
                 long elapsed = (Stopwatch.GetTimestamp() - Volatile.Read(ref _armedAt)) * 1000 / Stopwatch.Frequency;
-                if (milliseconds == 0 || elapsed < milliseconds)
+                if (milliseconds == 0)
                 {
-                    return; // disarmed, or re-armed after this callback was queued: the new arming has its own
+                    return; // disarmed after this callback was queued
+                }
+
+                if (elapsed < milliseconds)
+                {
+                    // Early (timers round), or re-armed after this callback was queued: wait for the rest.
+                    _timer?.Change(milliseconds - elapsed + 1, Timeout.Infinite);
+                    return;
                 }
 
                 Interlocked.CompareExchange(ref _expired, new SocketSessionException(
