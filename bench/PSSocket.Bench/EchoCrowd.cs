@@ -1,25 +1,19 @@
 using System;
 using System.Diagnostics;
-using System.Linq;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace PSSocket.Bench
 {
     /// <summary>
-    /// Many echo clients connected at once: every client connects first (all open together), then each sends its own
-    /// 4 KiB and checks that exactly those bytes come back, all at the same time. The clients use asynchronous sockets,
-    /// so the threads counted are the server's and the thread pool's, not one per client. Bounded in time by
-    /// <paramref name="limit"/>.
+    /// Many echo clients connected at once, from a child process (<see cref="EchoCrowdClients"/>): all connect first,
+    /// then each sends its own 4 KiB and checks that exactly those bytes come back, all at the same time. Measured in
+    /// this (the server's) process: its peak thread count and its resident memory growth from before the first
+    /// connect to when every client is connected. Bounded in time by the limit given.
     /// </summary>
     internal sealed class EchoCrowd
     {
-        public const int MessageBytes = 4 * 1024;
-        private const int ConnectsAtOnce = 256;
-
-        public int Clients;
         public int Connected;
         public int Exact;
         public int Failed;
@@ -27,120 +21,88 @@ namespace PSSocket.Bench
         public double ConnectSeconds;
         public double EchoSeconds;
         public int PeakThreads;
-
-        /// <summary>Resident memory growth from before the first connect to when every client is connected.</summary>
         public long ResidentGrowthBytes;
 
         public static EchoCrowd Run(int port, int clients, Func<int> serverActive, TimeSpan limit)
         {
-            var crowd = new EchoCrowd { Clients = clients };
-            using var cancel = new CancellationTokenSource(limit);
-            var sockets = new Socket?[clients];
+            var crowd = new EchoCrowd();
             GC.Collect();
             GC.WaitForPendingFinalizers();
             long residentBefore = ProcessFacts.ResidentBytes();
             using var threads = new ThreadPeak();
+            using var cancel = new CancellationTokenSource(limit);
+            var watch = Stopwatch.StartNew();
+            using Process child = StartClients(port, clients, (int)limit.TotalSeconds);
             try
             {
-                var watch = Stopwatch.StartNew();
-                using (var gate = new SemaphoreSlim(ConnectsAtOnce))
-                {
-                    Task[] connects = Enumerable.Range(0, clients).Select(i => ConnectOne(i, port, sockets, gate, crowd, cancel.Token)).ToArray();
-                    Task.WaitAll(connects);
-                }
-
-                crowd.Connected = sockets.Count(s => s != null);
+                string[] connected = ReadLine(child, cancel.Token, "connected");
+                crowd.Connected = int.Parse(connected[1], CultureInfo.InvariantCulture);
                 ServerCapacityScenario.WaitUntil(() => serverActive() >= crowd.Connected, cancel.Token, (int)limit.TotalMilliseconds);
                 crowd.ConnectSeconds = watch.Elapsed.TotalSeconds;
                 crowd.ResidentGrowthBytes = ProcessFacts.ResidentBytes() - residentBefore;
 
-                watch.Restart();
-                Task<string?>[] echoes = Enumerable.Range(0, clients)
-                    .Where(i => sockets[i] != null)
-                    .Select(i => EchoOne(sockets[i]!, i, cancel.Token))
-                    .ToArray();
-                Task.WaitAll(echoes);
-                crowd.EchoSeconds = watch.Elapsed.TotalSeconds;
-                foreach (Task<string?> echo in echoes)
-                {
-                    if (echo.Result == null)
-                    {
-                        crowd.Exact++;
-                    }
-                    else
-                    {
-                        crowd.Failed++;
-                        crowd.FirstError ??= echo.Result;
-                    }
-                }
-
+                child.StandardInput.WriteLine("go");
+                child.StandardInput.Flush();
+                string[] done = ReadLine(child, cancel.Token, "done");
+                crowd.Exact = int.Parse(done[1], CultureInfo.InvariantCulture);
+                crowd.Failed = int.Parse(done[2], CultureInfo.InvariantCulture);
+                crowd.EchoSeconds = double.Parse(done[3], CultureInfo.InvariantCulture);
+                crowd.FirstError = done.Length > 4 && done[4].Length > 0 ? done[4] : null;
                 crowd.PeakThreads = threads.Peak;
+                child.WaitForExit(30_000);
             }
             finally
             {
-                foreach (Socket? socket in sockets)
+                if (!child.HasExited)
                 {
-                    socket?.Dispose();
+                    child.Kill(entireProcessTree: true);
+                    child.WaitForExit(5000);
                 }
             }
 
             return crowd;
         }
 
-        private static async Task ConnectOne(int index, int port, Socket?[] sockets, SemaphoreSlim gate, EchoCrowd crowd, CancellationToken cancel)
+        /// <summary>This bench again, as the clients' process: through its apphost, or the dotnet host and its dll.</summary>
+        private static Process StartClients(int port, int clients, int limitSeconds)
         {
-            await gate.WaitAsync(cancel).ConfigureAwait(false);
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
+            string self = Environment.ProcessPath!;
+            string dll = typeof(EchoCrowd).Assembly.Location;
+            bool viaDotnet = System.IO.Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+            var info = new ProcessStartInfo(self)
             {
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancel).ConfigureAwait(false);
-                sockets[index] = socket;
-            }
-            catch (Exception e)
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            if (viaDotnet)
             {
-                socket.Dispose();
-                lock (crowd)
-                {
-                    crowd.Failed++;
-                    crowd.FirstError ??= "connect: " + e.Message;
-                }
+                info.ArgumentList.Add(dll);
             }
-            finally
-            {
-                gate.Release();
-            }
+
+            info.ArgumentList.Add(EchoCrowdClients.Argument);
+            info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(clients.ToString(CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(limitSeconds.ToString(CultureInfo.InvariantCulture));
+            return Process.Start(info)!;
         }
 
-        private static async Task<string?> EchoOne(Socket socket, int index, CancellationToken cancel)
+        /// <summary>The child's next line, which must start with <paramref name="word"/>; bounded by the token.</summary>
+        private static string[] ReadLine(Process child, CancellationToken cancel, string word)
         {
-            try
+            Task<string?> read = child.StandardOutput.ReadLineAsync();
+            if (!read.Wait(Timeout.Infinite, cancel) || read.Result == null)
             {
-                var message = new byte[MessageBytes];
-                new Random(index).NextBytes(message);
-                for (int sent = 0; sent < message.Length;)
-                {
-                    sent += await socket.SendAsync(message.AsMemory(sent), SocketFlags.None, cancel).ConfigureAwait(false);
-                }
-
-                var back = new byte[MessageBytes];
-                int received = 0;
-                while (received < back.Length)
-                {
-                    int n = await socket.ReceiveAsync(back.AsMemory(received), SocketFlags.None, cancel).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        return $"the echo ended after {received} of {MessageBytes} bytes";
-                    }
-
-                    received += n;
-                }
-
-                return back.AsSpan().SequenceEqual(message) ? null : "the echo differs from what was sent";
+                throw new InvalidOperationException($"The clients' process ended before it said '{word}'.");
             }
-            catch (Exception e)
+
+            string[] parts = read.Result.Split(' ', 5);
+            if (parts[0] != word)
             {
-                return e.GetType().Name + ": " + e.Message;
+                throw new InvalidOperationException($"The clients' process said '{read.Result}', not '{word}'.");
             }
+
+            return parts;
         }
     }
 }

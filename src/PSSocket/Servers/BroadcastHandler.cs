@@ -99,8 +99,13 @@ namespace PSSocket.Servers
             {
                 while (!farewell)
                 {
-                    watchdog.ArmReceive(server.Options.IdleTimeout);
-                    int received = await connection.ReceiveForServerAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
+                    Task<int> receiving = connection.ReceiveForServerAsync(buffer, 0, buffer.Length);
+                    if (!receiving.IsCompleted)
+                    {
+                        watchdog.ArmReceive(server.Options.IdleTimeout);
+                    }
+
+                    int received = await receiving.ConfigureAwait(false);
                     watchdog.Disarm();
                     if (received == 0)
                     {

@@ -133,8 +133,13 @@ namespace PSSocket.Servers
                         message = _queue.Peek();
                     }
 
-                    watchdog.ArmSend(Session.SendTimeout);
-                    await Session.SendForServerAsync(message, 0, message.Length).ConfigureAwait(false);
+                    Task sending = Session.SendForServerAsync(message, 0, message.Length);
+                    if (!sending.IsCompleted)
+                    {
+                        watchdog.ArmSend(Session.SendTimeout);
+                    }
+
+                    await sending.ConfigureAwait(false);
                     watchdog.Disarm();
                     lock (_gate)
                     {

@@ -38,9 +38,10 @@ namespace PSSocket.Servers
         public void ArmSend(int milliseconds) =>
             Arm(milliseconds, ErrorIds.SendTimedOut, "read nothing of what the server sent");
 
+        /// <summary>Stops the clock; costs nothing when it was not armed (an operation that completed at once is not timed).</summary>
         public void Disarm()
         {
-            if (_timer != null)
+            if (_timer != null && Volatile.Read(ref _milliseconds) != 0)
             {
                 Volatile.Write(ref _milliseconds, 0);
                 _timer.Change(Timeout.Infinite, Timeout.Infinite);

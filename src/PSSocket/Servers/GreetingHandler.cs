@@ -50,8 +50,13 @@ namespace PSSocket.Servers
             {
                 if (_greeting.Length > 0)
                 {
-                    watchdog.ArmSend(connection.SendTimeout);
-                    await connection.SendForServerAsync(_greeting, 0, _greeting.Length).ConfigureAwait(false);
+                    Task sending = connection.SendForServerAsync(_greeting, 0, _greeting.Length);
+                    if (!sending.IsCompleted)
+                    {
+                        watchdog.ArmSend(connection.SendTimeout); // the greeting did not fit in the socket's buffer
+                    }
+
+                    await sending.ConfigureAwait(false);
                     watchdog.Disarm();
                 }
 

@@ -48,7 +48,8 @@ namespace PSSocket.Servers
             _handler = handler ?? throw new ArgumentNullException(nameof(handler));
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _where = EndPoints.Format(listener.LocalEndPoint);
-            Statistics = new ServerStatistics(handler.Mode, listener.LocalEndPoint, options, _connections, WaitForStop);
+            Statistics = new ServerStatistics(
+                handler.Mode, listener.LocalEndPoint, options.MaxConnections, options.AllowedClients?.Entries ?? Array.Empty<string>(), _connections, WaitForStop);
             _onConnectionClosed = OnConnectionClosed;
         }
 
@@ -391,7 +392,7 @@ namespace PSSocket.Servers
             {
                 refusal = "the address is not in -AllowedClient";
             }
-            else if (Options.MaxConnections is int max && _connections.Count >= max)
+            else if (Options.MaxConnections is int max && _connections.Open >= max)
             {
                 refusal = $"{max} connections are open (-MaxConnections)";
             }

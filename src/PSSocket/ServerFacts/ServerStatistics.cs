@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using System.Threading;
 
-namespace PSSocket.Servers
+namespace PSSocket
 {
     /// <summary>
     /// What a background server has done: the listener's Server property. Counts are live while it runs and
@@ -11,7 +11,7 @@ namespace PSSocket.Servers
     /// </summary>
     public sealed class ServerStatistics
     {
-        private readonly ConnectionTable _connections;
+        private readonly IConnectionCounts _connections;
         private readonly Func<int, CancellationToken, bool> _waitForStop;
         private long _accepted;
         private long _refused;
@@ -22,14 +22,21 @@ namespace PSSocket.Servers
         private int _state;
         private long _stoppedAtTicks;
 
+        /// <param name="connections">The server's connections: how many are open, and the bytes of all of them.</param>
+        /// <param name="waitForStop">Waits for the server to stop: true when it has, false after the timeout (ms).</param>
         internal ServerStatistics(
-            ServerMode mode, EndPoint? localEndPoint, ServerOptions options, ConnectionTable connections, Func<int, CancellationToken, bool> waitForStop)
+            ServerMode mode,
+            EndPoint? localEndPoint,
+            int? maxConnections,
+            IReadOnlyList<string> allowedClients,
+            IConnectionCounts connections,
+            Func<int, CancellationToken, bool> waitForStop)
         {
             _waitForStop = waitForStop;
             Mode = mode;
             LocalEndPoint = localEndPoint;
-            MaxConnections = options.MaxConnections;
-            AllowedClients = options.AllowedClients?.Entries ?? Array.Empty<string>();
+            MaxConnections = maxConnections;
+            AllowedClients = allowedClients;
             _connections = connections;
             StartedAt = DateTime.Now;
         }
@@ -59,7 +66,7 @@ namespace PSSocket.Servers
         public long Accepted => Interlocked.Read(ref _accepted);
 
         /// <summary>Connections open now, including those waiting for a handler.</summary>
-        public int Active => _connections.Count;
+        public int Active => _connections.Open;
 
         /// <summary>Connections closed at once: the client was not in -AllowedClient, or -MaxConnections were open.</summary>
         public long Refused => Interlocked.Read(ref _refused);
