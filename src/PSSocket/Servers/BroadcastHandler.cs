@@ -95,17 +95,18 @@ namespace PSSocket.Servers
             var pending = new MemoryStream();
             bool farewell = false;
             using var watchdog = new ConnectionWatchdog(connection);
+            using var io = new ConnectionIO(connection);
             try
             {
                 while (!farewell)
                 {
-                    Task<int> receiving = connection.ReceiveForServerAsync(buffer, 0, buffer.Length);
+                    SocketOperation receiving = io.Receive(buffer, 0, buffer.Length);
                     if (!receiving.IsCompleted)
                     {
                         watchdog.ArmReceive(server.Options.IdleTimeout);
                     }
 
-                    int received = await receiving.ConfigureAwait(false);
+                    int received = await receiving;
                     watchdog.Disarm();
                     if (received == 0)
                     {

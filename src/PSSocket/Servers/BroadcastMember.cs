@@ -116,6 +116,7 @@ namespace PSSocket.Servers
         private async Task DrainAsync()
         {
             using var watchdog = new ConnectionWatchdog(Session);
+            using var io = new ConnectionIO(Session);
             try
             {
                 while (true)
@@ -133,14 +134,17 @@ namespace PSSocket.Servers
                         message = _queue.Peek();
                     }
 
-                    Task sending = Session.SendForServerAsync(message, 0, message.Length);
-                    if (!sending.IsCompleted)
+                    for (int sent = 0; sent < message.Length;)
                     {
-                        watchdog.ArmSend(Session.SendTimeout);
-                    }
+                        SocketOperation sending = io.Send(message, sent, message.Length - sent);
+                        if (!sending.IsCompleted)
+                        {
+                            watchdog.ArmSend(Session.SendTimeout);
+                        }
 
-                    await sending.ConfigureAwait(false);
-                    watchdog.Disarm();
+                        sent += await sending;
+                        watchdog.Disarm();
+                    }
                     lock (_gate)
                     {
                         // The queue may have been emptied meanwhile (the member left or said goodbye).

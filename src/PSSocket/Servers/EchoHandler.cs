@@ -40,32 +40,37 @@ namespace PSSocket.Servers
             var buffer = new byte[FirstBufferSize];
             int fullReceives = 0;
             using var watchdog = new ConnectionWatchdog(connection);
+            using var io = new ConnectionIO(connection);
             try
             {
                 while (true)
                 {
                     // The watchdog times only an operation that did not complete at once: most do, at no cost.
-                    Task<int> receiving = connection.ReceiveForServerAsync(buffer, 0, buffer.Length);
+                    SocketOperation receiving = io.Receive(buffer, 0, buffer.Length);
                     if (!receiving.IsCompleted)
                     {
                         watchdog.ArmReceive(server.Options.IdleTimeout);
                     }
 
-                    int received = await receiving.ConfigureAwait(false);
+                    int received = await receiving;
                     watchdog.Disarm();
                     if (received == 0)
                     {
                         break;
                     }
 
-                    Task sending = connection.SendForServerAsync(buffer, 0, received);
-                    if (!sending.IsCompleted)
+                    for (int sent = 0; sent < received;)
                     {
-                        watchdog.ArmSend(connection.SendTimeout);
+                        SocketOperation sending = io.Send(buffer, sent, received - sent);
+                        if (!sending.IsCompleted)
+                        {
+                            watchdog.ArmSend(connection.SendTimeout);
+                        }
+
+                        sent += await sending;
+                        watchdog.Disarm();
                     }
 
-                    await sending.ConfigureAwait(false);
-                    watchdog.Disarm();
                     fullReceives = received == buffer.Length ? fullReceives + 1 : 0;
                     if (fullReceives == FullReceivesToGrow && buffer.Length < MaxBufferSize)
                     {

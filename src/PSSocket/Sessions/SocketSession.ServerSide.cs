@@ -76,6 +76,27 @@ namespace PSSocket.Sessions
             }
         }
 
+        /// <summary>The socket, for a server's own asynchronous operations while the connection is plaintext; null once it speaks TLS.</summary>
+        internal Socket? PlainSocketForServer => _serverTlsStream == null ? _socket : null;
+
+        /// <summary>Counts bytes a server's own operation received on the plain socket.</summary>
+        internal void CountReceivedByServer(int count)
+        {
+            if (count > 0)
+            {
+                _counters.AddReceived(count);
+            }
+        }
+
+        /// <summary>Counts bytes a server's own operation sent on the plain socket.</summary>
+        internal void CountSentByServer(int count)
+        {
+            if (count > 0)
+            {
+                _counters.AddSent(count);
+            }
+        }
+
         /// <summary>Receives what has arrived (up to <paramref name="count"/> bytes, after TLS); 0 at the end of the stream.</summary>
         internal async Task<int> ReceiveForServerAsync(byte[] buffer, int offset, int count)
         {
@@ -101,8 +122,8 @@ namespace PSSocket.Sessions
             return received;
         }
 
-        /// <summary>Sends every byte, counting each as it goes out; fails with the session's ids when it cannot.</summary>
-        internal async Task SendForServerAsync(byte[] buffer, int offset, int count)
+        /// <summary>Sends every byte, counting each as it goes out; the count when all went out, the session's ids when not.</summary>
+        internal async Task<int> SendForServerAsync(byte[] buffer, int offset, int count)
         {
             if (_state != SocketState.Connected)
             {
@@ -117,7 +138,7 @@ namespace PSSocket.Sessions
                 {
                     await tls.WriteAsync(buffer, offset, count).ConfigureAwait(false);
                     _counters.AddSent(count);
-                    return;
+                    return count;
                 }
 
                 for (int sent = 0; sent < count;)
@@ -126,6 +147,8 @@ namespace PSSocket.Sessions
                     sent += n;
                     _counters.AddSent(n);
                 }
+
+                return count;
             }
             catch (Exception e) when (IsTransferFailure(e))
             {
@@ -136,7 +159,8 @@ namespace PSSocket.Sessions
         private static bool IsTransferFailure(Exception e) =>
             e is SocketException || e is ObjectDisposedException || e is IOException || e is InvalidOperationException;
 
-        private SocketSessionException ServerTransferFailed(Exception error, string activity)
+        /// <summary>A server operation's failure as the session's error: SessionClosed once closed, else by the socket error.</summary>
+        internal SocketSessionException ServerTransferFailed(Exception error, string activity)
         {
             Exception cause = error is IOException && error.InnerException is SocketException inner ? inner : error;
             if (cause is SocketException socketError && socketError.SocketErrorCode == SocketError.ConnectionReset)
