@@ -94,20 +94,12 @@ namespace PSSocket.Servers
             var buffer = new byte[BufferSize];
             var pending = new MemoryStream();
             bool farewell = false;
-            using var watchdog = new ConnectionWatchdog(connection);
-            using var io = new ConnectionIO(connection);
+            using var io = new ConnectionIO(connection, server.Options.IdleTimeout);
             try
             {
                 while (!farewell)
                 {
-                    SocketOperation receiving = io.Receive(buffer, 0, buffer.Length);
-                    if (!receiving.IsCompleted)
-                    {
-                        watchdog.ArmReceive(server.Options.IdleTimeout);
-                    }
-
-                    int received = await receiving;
-                    watchdog.Disarm();
+                    int received = await io.Receive(buffer, 0, buffer.Length);
                     if (received == 0)
                     {
                         if (pending.Length > 0)
@@ -131,7 +123,7 @@ namespace PSSocket.Servers
             {
                 if (!server.IsStopping)
                 {
-                    server.ReportConnectionEnded(connection, watchdog.Explain(e));
+                    server.ReportConnectionEnded(connection, io.Explain(e));
                 }
             }
             finally

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
 using PSSocket.Sessions;
@@ -115,8 +116,7 @@ namespace PSSocket.Servers
 
         private async Task DrainAsync()
         {
-            using var watchdog = new ConnectionWatchdog(Session);
-            using var io = new ConnectionIO(Session);
+            using var io = new ConnectionIO(Session, Timeout.Infinite);
             try
             {
                 while (true)
@@ -134,17 +134,7 @@ namespace PSSocket.Servers
                         message = _queue.Peek();
                     }
 
-                    for (int sent = 0; sent < message.Length;)
-                    {
-                        SocketOperation sending = io.Send(message, sent, message.Length - sent);
-                        if (!sending.IsCompleted)
-                        {
-                            watchdog.ArmSend(Session.SendTimeout);
-                        }
-
-                        sent += await sending;
-                        watchdog.Disarm();
-                    }
+                    await io.SendAll(message, 0, message.Length);
                     lock (_gate)
                     {
                         // The queue may have been emptied meanwhile (the member left or said goodbye).
@@ -168,7 +158,7 @@ namespace PSSocket.Servers
 
                 if (!_server.IsStopping)
                 {
-                    _server.ReportConnectionEnded(Session, watchdog.Explain(e));
+                    _server.ReportConnectionEnded(Session, io.Explain(e));
                 }
 
                 _hub.Leave(this);

@@ -39,21 +39,12 @@ namespace PSSocket.Servers
             SocketServer server = _server!;
             var buffer = new byte[FirstBufferSize];
             int fullReceives = 0;
-            using var watchdog = new ConnectionWatchdog(connection);
-            using var io = new ConnectionIO(connection);
+            using var io = new ConnectionIO(connection, server.Options.IdleTimeout);
             try
             {
                 while (true)
                 {
-                    // The watchdog times only an operation that did not complete at once: most do, at no cost.
-                    SocketOperation receiving = io.Receive(buffer, 0, buffer.Length);
-                    if (!receiving.IsCompleted)
-                    {
-                        watchdog.ArmReceive(server.Options.IdleTimeout);
-                    }
-
-                    int received = await receiving;
-                    watchdog.Disarm();
+                    int received = await io.Receive(buffer, 0, buffer.Length);
                     if (received == 0)
                     {
                         break;
@@ -61,14 +52,7 @@ namespace PSSocket.Servers
 
                     for (int sent = 0; sent < received;)
                     {
-                        SocketOperation sending = io.Send(buffer, sent, received - sent);
-                        if (!sending.IsCompleted)
-                        {
-                            watchdog.ArmSend(connection.SendTimeout);
-                        }
-
-                        sent += await sending;
-                        watchdog.Disarm();
+                        sent += await io.Send(buffer, sent, received - sent);
                     }
 
                     fullReceives = received == buffer.Length ? fullReceives + 1 : 0;
@@ -83,7 +67,7 @@ namespace PSSocket.Servers
             {
                 if (!server.IsStopping)
                 {
-                    server.ReportConnectionEnded(connection, watchdog.Explain(e));
+                    server.ReportConnectionEnded(connection, io.Explain(e));
                 }
             }
             finally

@@ -48,6 +48,7 @@ namespace PSSocket.Servers
             using var watchdog = new ConnectionWatchdog(connection);
             try
             {
+                // The session's Task-based send, not a ConnectionIO: one send per connection does not pay for a reusable operation.
                 if (_greeting.Length > 0)
                 {
                     Task sending = connection.SendForServerAsync(_greeting, 0, _greeting.Length);

@@ -12,7 +12,7 @@ namespace PSSocket.Servers
     /// allocates nothing per call, where the Task-based socket methods of netstandard2.0 allocate a task for each one
     /// that waits. A TLS connection's operation wraps the session's task instead. The result is counted in the
     /// session's BytesReceived or BytesSent, and a failure is the session's SocketSessionException. One operation at
-    /// a time: start, await, then start the next.
+    /// a time: start, await, then start the next. Made by <see cref="ConnectionIO"/>.
     /// </summary>
     internal sealed class SocketOperation : SocketAsyncEventArgs, ICriticalNotifyCompletion
     {
@@ -20,13 +20,16 @@ namespace PSSocket.Servers
 
         private readonly SocketSession _session;
         private readonly bool _sending;
+        private readonly ConnectionWatchdog _watchdog;
         private Action? _continuation;
         private Task<int>? _task;
 
-        public SocketOperation(SocketSession session, bool sending)
+        /// <param name="watchdog">Disarmed when the result is taken: it times the operation while it waits.</param>
+        public SocketOperation(SocketSession session, bool sending, ConnectionWatchdog watchdog)
         {
             _session = session;
             _sending = sending;
+            _watchdog = watchdog;
         }
 
         public bool IsCompleted => _task?.IsCompleted ?? ReferenceEquals(Volatile.Read(ref _continuation), Done);
@@ -82,6 +85,7 @@ namespace PSSocket.Servers
         /// <summary>The bytes received (0 at the end of the stream) or sent.</summary>
         public int GetResult()
         {
+            _watchdog.Disarm();
             if (_task != null)
             {
                 Task<int> task = _task;

@@ -85,7 +85,7 @@ namespace PSSocket.Servers
 
         internal bool LogConnections => Options.LogConnections;
 
-        /// <summary>Starts accepting on a background thread. Throws when the listener is not listening or the mode cannot start.</summary>
+        /// <summary>Starts the accept loop on the thread pool. Throws when the listener is not listening or the mode cannot start.</summary>
         public void Start()
         {
             if (Interlocked.Exchange(ref _started, 1) != 0)
@@ -119,7 +119,7 @@ namespace PSSocket.Servers
 
             _listener.Server = Statistics;
             _listener.AfterClose += OnListenerClosed;
-            Task.Run(() => AcceptLoopAsync(listening));
+            _ = Task.Run(() => AcceptLoopAsync(listening)); // the loop reports its own failures and never faults
             Volatile.Write(ref _accepting, 1);
 
             if (_listener.State == SocketState.Closed)
