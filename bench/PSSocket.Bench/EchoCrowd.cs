@@ -21,6 +21,7 @@ namespace PSSocket.Bench
         public double ConnectSeconds;
         public double EchoSeconds;
         public int PeakThreads;
+        public int ThreadsAtStart;
         public long ResidentGrowthBytes;
         public long ManagedGrowthBytes;
 
@@ -50,6 +51,7 @@ namespace PSSocket.Bench
                 crowd.EchoSeconds = double.Parse(done[3], CultureInfo.InvariantCulture);
                 crowd.FirstError = done.Length > 4 && done[4].Length > 0 ? done[4] : null;
                 crowd.PeakThreads = threads.Peak;
+                crowd.ThreadsAtStart = threads.AtStart;
                 child.WaitForExit(30_000);
             }
             finally

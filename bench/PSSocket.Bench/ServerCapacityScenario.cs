@@ -76,6 +76,7 @@ namespace PSSocket.Bench
             var module = new List<EchoRun>();
             var raw = new List<double>();
             int peakThreads = 0;
+            int threadsAtStart = ProcessFacts.Threads();
             bool countsRight = true;
             long expected = (long)clients * EchoBytes;
             for (int round = 0; round < EchoRounds; round++)
@@ -111,7 +112,7 @@ namespace PSSocket.Bench
                 limitNote ?? $"{exact}/{clients * EchoRounds} byte-exact, {failed} failed; server counts of every round {(countsRight ? "right" : "WRONG")}; "
                 + $"{string.Join(", ", module.Select(r => r.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))} s");
             report.Add(Name, "echo: byte-exact clients", exact, "clients", note: exact == clients * EchoRounds && failed == 0 ? "all" : "SOME FAILED: " + module.First(r => r.FirstError != null).FirstError);
-            report.Add(Name, "echo: peak process threads", peakThreads, "threads", note: AimNote(peakThreads));
+            report.Add(Name, "echo: peak process threads", peakThreads, "threads", note: AimNote(peakThreads, threadsAtStart));
         }
 
         private static double RawEcho(int clients)
@@ -268,14 +269,15 @@ namespace PSSocket.Bench
             report.Add(Name, $"echo: {clients:N0} clients connected at once, 4 KiB each", crowd.Exact, "byte-exact",
                 note: limitNote ?? $"{crowd.Connected:N0} connected in {crowd.ConnectSeconds:0.0} s, {crowd.Failed} failed"
                 + $"{(crowd.FirstError == null ? string.Empty : " (" + crowd.FirstError + ")")}; all echoed in {crowd.EchoSeconds:0.0} s");
-            report.Add(Name, $"echo: peak process threads, {clients:N0} clients", crowd.PeakThreads, "threads", note: AimNote(crowd.PeakThreads));
+            report.Add(Name, $"echo: peak process threads, {clients:N0} clients", crowd.PeakThreads, "threads", note: AimNote(crowd.PeakThreads, crowd.ThreadsAtStart));
             report.Add(Name, $"echo: live managed memory growth, {clients:N0} clients connected", crowd.ManagedGrowthBytes / (1024.0 * 1024), "MiB",
                 note: $"{crowd.ManagedGrowthBytes / 1024.0 / Math.Max(1, crowd.Connected):0.0} KiB per connection (after a full GC); server process only, clients in a child process");
             report.Add(Name, $"echo: resident memory growth, {clients:N0} clients connected", crowd.ResidentGrowthBytes / (1024.0 * 1024), "MiB",
                 note: "the heap freed by the earlier parts is reused first, so this can read low");
         }
 
-        private static string AimNote(int threads) => threads <= MaxThreadsAim ? $"aim <= {MaxThreadsAim}: met" : $"aim <= {MaxThreadsAim}: NOT met";
+        private static string AimNote(int threads, int atStart) =>
+            (threads <= MaxThreadsAim ? $"aim <= {MaxThreadsAim}: met" : $"aim <= {MaxThreadsAim}: NOT met") + $"; {atStart} before the clients started";
 
         // ---- 10,000 connect/close cycles: nothing leaks --------------------------------------------------------
 

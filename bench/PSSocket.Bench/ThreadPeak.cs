@@ -12,8 +12,12 @@ namespace PSSocket.Bench
         public ThreadPeak()
         {
             _peak = ProcessFacts.Threads();
+            AtStart = _peak;
             _timer = new Timer(_ => Sample(), null, 0, 50);
         }
+
+        /// <summary>The process's threads when sampling began (the host's, the thread pool's, earlier parts').</summary>
+        public int AtStart { get; }
 
         public int Peak
         {
