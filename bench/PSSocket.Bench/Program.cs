@@ -12,6 +12,11 @@ namespace PSSocket.Bench
     {
         private static int Main(string[] args)
         {
+            if (args.Length == 4 && args[0] == EchoCrowdClients.Argument)
+            {
+                return EchoCrowdClients.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]));
+            }
+
             IScenario[] all = typeof(Program).Assembly.GetTypes()
                 .Where(t => typeof(IScenario).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface)
                 .Select(t => (IScenario)Activator.CreateInstance(t)!)

@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading;
+using System.Threading.Tasks;
 using PSSocket.Errors;
-using PSSocket.Framing;
 using PSSocket.Sessions;
-using PSSocket.Threading;
 
 namespace PSSocket.Servers
 {
@@ -14,8 +11,11 @@ namespace PSSocket.Servers
     /// Broadcast mode, a chat broker: each complete line a client sends (up to and with its LF) goes to every other
     /// connected client, never back to the sender, and a line is never split or mixed with another. A client that
     /// sends the quit word alone on a line gets a farewell line and is disconnected; a client that leaves, or
-    /// whose sends fail, is dropped without disturbing the others. Each client has an outbound queue drained on the
-    /// thread pool, so a client that reads slowly delays only itself.
+    /// whose sends fail, is dropped without disturbing the others. Everything runs on asynchronous socket operations:
+    /// each client has one receive buffer and a bounded outbound queue (<see cref="BroadcastMember"/>), so a client
+    /// that reads slowly delays only itself, and one that falls behind by more than <see cref="MaxQueuedBytes"/> or
+    /// <see cref="MaxQueuedMessages"/> is disconnected, reported on Verbose and counted in the server's
+    /// SlowClientsDropped, as Redis does with slow pub/sub clients.
     /// </summary>
     internal sealed class BroadcastHandler : IConnectionHandler
     {
@@ -25,18 +25,32 @@ namespace PSSocket.Servers
         /// <summary>An unterminated line longer than this is relayed in pieces rather than buffered without end.</summary>
         internal const int MaxLineLength = 64 * 1024;
 
-        /// <summary>A client with this much relayed data not yet sent to it is dropped as too slow.</summary>
-        internal const long MaxQueuedBytes = 16L * 1024 * 1024;
+        /// <summary>A client with more relayed bytes than this not yet sent to it is dropped as too slow.</summary>
+        internal const long DefaultMaxQueuedBytes = 4L * 1024 * 1024;
 
+        /// <summary>A client with more relayed messages than this not yet sent to it is dropped as too slow.</summary>
+        internal const int DefaultMaxQueuedMessages = 4096;
+
+        internal const int BufferSize = 16 * 1024;
+
+        /// <summary>Guards the member list.</summary>
         private readonly object _gate = new object();
-        private readonly List<Member> _members = new List<Member>();
+        private readonly List<BroadcastMember> _members = new List<BroadcastMember>();
         private readonly string _quitWord;
         private SocketServer? _server;
 
-        public BroadcastHandler(string quitWord)
+        public BroadcastHandler(string quitWord, long maxQueuedBytes = DefaultMaxQueuedBytes, int maxQueuedMessages = DefaultMaxQueuedMessages)
         {
             _quitWord = string.IsNullOrWhiteSpace(quitWord) ? DefaultQuitWord : quitWord.Trim();
+            MaxQueuedBytes = maxQueuedBytes;
+            MaxQueuedMessages = maxQueuedMessages;
         }
+
+        /// <summary>Relayed bytes a member may have waiting before it is dropped as too slow.</summary>
+        internal long MaxQueuedBytes { get; }
+
+        /// <summary>Relayed messages a member may have waiting before it is dropped as too slow.</summary>
+        internal int MaxQueuedMessages { get; }
 
         public ServerMode Mode => ServerMode.Broadcast;
 
@@ -44,21 +58,13 @@ namespace PSSocket.Servers
 
         public void Handle(SocketSession connection)
         {
-            var member = new Member(this, connection);
+            var member = new BroadcastMember(this, _server!, connection);
             lock (_gate)
             {
                 _members.Add(member);
             }
 
-            try
-            {
-                _server!.RunOnThread(() => Read(member), connection);
-            }
-            catch
-            {
-                Leave(member); // no thread reads it: relays to it would only pile up
-                throw;
-            }
+            _server!.Serve(connection, () => ReadAsync(member));
         }
 
         /// <summary>Members lines are relayed to now.</summary>
@@ -81,19 +87,20 @@ namespace PSSocket.Servers
         {
         }
 
-        private void Read(Member member)
+        private async Task ReadAsync(BroadcastMember member)
         {
             SocketServer server = _server!;
             SocketSession connection = member.Session;
+            var buffer = new byte[BufferSize];
             var pending = new MemoryStream();
             bool farewell = false;
+            using var io = new ConnectionIO(connection, server.Options.IdleTimeout);
             try
             {
-                SessionReceiver receiver = connection.GetReceiver();
                 while (!farewell)
                 {
-                    byte[]? data = receiver.ReceiveAvailable(null, Deadline.After(server.Options.IdleTimeout), server.StopToken);
-                    if (data == null)
+                    int received = await io.Receive(buffer, 0, buffer.Length);
+                    if (received == 0)
                     {
                         if (pending.Length > 0)
                         {
@@ -103,19 +110,21 @@ namespace PSSocket.Servers
                         break;
                     }
 
-                    farewell = Take(member, data, pending);
+                    farewell = Take(member, buffer, received, pending);
                 }
 
                 if (farewell)
                 {
-                    byte[] bye = connection.Encoding.GetBytes(FarewellText);
                     Leave(member);
-                    connection.Send(bye, 0, bye.Length, server.StopToken);
+                    await member.SayGoodbyeAsync(connection.Encoding.GetBytes(FarewellText)).ConfigureAwait(false);
                 }
             }
             catch (SocketSessionException e)
             {
-                server.ReportConnectionEnded(connection, e);
+                if (!server.IsStopping)
+                {
+                    server.ReportConnectionEnded(connection, io.Explain(e));
+                }
             }
             finally
             {
@@ -125,14 +134,14 @@ namespace PSSocket.Servers
         }
 
         /// <summary>
-        /// Relays the complete lines in <paramref name="data"/> (the first one continues <paramref name="pending"/>)
+        /// Relays the complete lines in data[0..length) (the first one continues <paramref name="pending"/>)
         /// as one piece and keeps the unterminated rest; true when a line is the quit word, which is not relayed.
         /// </summary>
-        private bool Take(Member member, byte[] data, MemoryStream pending)
+        private bool Take(BroadcastMember member, byte[] data, int length, MemoryStream pending)
         {
             int position = 0;
             int newline;
-            while ((newline = Array.IndexOf(data, (byte)'\n', position)) >= 0)
+            while (position < length && (newline = Array.IndexOf(data, (byte)'\n', position, length - position)) >= 0)
             {
                 if (IsQuit(member, position == 0 ? pending : null, data, position, newline))
                 {
@@ -145,7 +154,7 @@ namespace PSSocket.Servers
             }
 
             RelayLines(member, pending, data, position);
-            pending.Write(data, position, data.Length - position);
+            pending.Write(data, position, length - position);
             if (pending.Length >= MaxLineLength)
             {
                 Relay(member, pending.ToArray());
@@ -156,7 +165,7 @@ namespace PSSocket.Servers
         }
 
         /// <summary>Relays <paramref name="pending"/> and data[0..count), whole lines, and empties pending.</summary>
-        private void RelayLines(Member member, MemoryStream pending, byte[] data, int count)
+        private void RelayLines(BroadcastMember member, MemoryStream pending, byte[] data, int count)
         {
             if (count == 0)
             {
@@ -180,7 +189,7 @@ namespace PSSocket.Servers
         }
 
         /// <summary>True when the line (pending bytes, then data[start..newline)) is the quit word, give or take spaces and a CR.</summary>
-        private bool IsQuit(Member member, MemoryStream? pending, byte[] data, int start, int newline)
+        private bool IsQuit(BroadcastMember member, MemoryStream? pending, byte[] data, int start, int newline)
         {
             int fromPending = pending == null ? 0 : (int)pending.Length;
             int length = fromPending + newline - start;
@@ -200,15 +209,15 @@ namespace PSSocket.Servers
             return string.Equals(text, _quitWord, StringComparison.OrdinalIgnoreCase);
         }
 
-        private void Relay(Member from, byte[] message)
+        private void Relay(BroadcastMember from, byte[] message)
         {
-            Member[] others;
+            BroadcastMember[] others;
             lock (_gate)
             {
                 others = _members.ToArray();
             }
 
-            foreach (Member to in others)
+            foreach (BroadcastMember to in others)
             {
                 if (!ReferenceEquals(to, from))
                 {
@@ -217,94 +226,27 @@ namespace PSSocket.Servers
             }
         }
 
-        private void Leave(Member member)
+        /// <summary>The member takes no more lines: it left, failed, or fell behind.</summary>
+        internal void Leave(BroadcastMember member)
         {
             lock (_gate)
             {
                 _members.Remove(member);
             }
 
-            member.Gone = true;
+            member.Close();
         }
 
-        private sealed class Member
+        /// <summary>The policy for a member that falls behind: disconnected, reported on Verbose, counted.</summary>
+        internal void DropSlow(BroadcastMember member, long queuedBytes)
         {
-            private readonly BroadcastHandler _hub;
-            private readonly ConcurrentQueue<byte[]> _queue = new ConcurrentQueue<byte[]>();
-            private long _queuedBytes;
-            private int _draining;
-            private volatile bool _gone;
-
-            public Member(BroadcastHandler hub, SocketSession session)
-            {
-                _hub = hub;
-                Session = session;
-            }
-
-            public SocketSession Session { get; }
-
-            public bool Gone
-            {
-                get => _gone;
-                set => _gone = value;
-            }
-
-            public void Enqueue(byte[] message)
-            {
-                if (_gone)
-                {
-                    return;
-                }
-
-                if (Interlocked.Add(ref _queuedBytes, message.Length) > MaxQueuedBytes)
-                {
-                    SocketServer server = _hub._server!;
-                    server.ReportConnectionEnded(Session, new SocketSessionException(
-                        ErrorIds.SendIncomplete, $"dropped: more than {MaxQueuedBytes} relayed bytes were waiting for it to read.", Session));
-                    _hub.Leave(this);
-                    Session.Close();
-                    return;
-                }
-
-                _queue.Enqueue(message);
-                if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-                {
-                    _hub._server!.RunOnPool(Drain, null);
-                }
-            }
-
-            private void Drain()
-            {
-                SocketServer server = _hub._server!;
-                while (true)
-                {
-                    while (_queue.TryDequeue(out byte[]? message))
-                    {
-                        Interlocked.Add(ref _queuedBytes, -message.Length);
-                        if (_gone)
-                        {
-                            continue;
-                        }
-
-                        try
-                        {
-                            Session.Send(message, 0, message.Length, server.StopToken);
-                        }
-                        catch (SocketSessionException e)
-                        {
-                            server.ReportConnectionEnded(Session, e);
-                            _hub.Leave(this);
-                            Session.Close();
-                        }
-                    }
-
-                    Volatile.Write(ref _draining, 0);
-                    if (_queue.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
-                    {
-                        return;
-                    }
-                }
-            }
+            SocketServer server = _server!;
+            Leave(member);
+            server.Statistics.CountSlowClientDropped();
+            server.ReportVerbose(
+                $"Session {member.Session.Id} ({EndPoints.Format(member.Session.RemoteEndPoint)}) was disconnected as too slow: "
+                + $"{queuedBytes} relayed bytes were waiting for it to read (limits {MaxQueuedBytes} bytes, {MaxQueuedMessages} messages).");
+            member.Session.Close();
         }
     }
 }

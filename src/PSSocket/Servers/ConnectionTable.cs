@@ -9,14 +9,14 @@ namespace PSSocket.Servers
     /// The open connections of one server and the byte counts of the closed ones. A connection leaves the table
     /// when it closes, whoever closes it: the server, a handler, or the user with Close-Socket.
     /// </summary>
-    internal sealed class ConnectionTable
+    internal sealed class ConnectionTable : IConnectionCounts
     {
         private readonly object _gate = new object();
         private readonly HashSet<SocketSession> _open = new HashSet<SocketSession>();
         private long _closedBytesReceived;
         private long _closedBytesSent;
 
-        public int Count
+        public int Open
         {
             get
             {

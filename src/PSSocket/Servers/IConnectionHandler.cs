@@ -12,8 +12,8 @@ namespace PSSocket.Servers
         void Start(SocketServer server);
 
         /// <summary>
-        /// Takes on one admitted connection. Runs on the accept thread, so it must hand long work to a thread of the
-        /// server (<see cref="SocketServer.RunOnThread"/>, <see cref="SocketServer.RunOnPool"/>) and return.
+        /// Takes on one admitted connection. Runs on the accept loop, so it must not wait: it starts asynchronous work
+        /// (<see cref="SocketServer.Serve"/>) or hands the connection to a pool of its own, and returns.
         /// </summary>
         void Handle(SocketSession connection);
 

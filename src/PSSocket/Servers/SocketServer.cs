@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 using PSSocket.Errors;
 using PSSocket.Sessions;
 using PSSocket.Tls;
@@ -9,8 +11,9 @@ using PSSocket.Tls;
 namespace PSSocket.Servers
 {
     /// <summary>
-    /// Runs a listener in the background: one thread accepts, admits or refuses each connection, registers it and
-    /// hands it to the mode's <see cref="IConnectionHandler"/>. Closing the listener, by anyone, stops the server
+    /// Runs a listener in the background on asynchronous socket operations: an accept loop that holds no thread
+    /// while it waits admits or refuses each connection, registers it, does the TLS handshake of a TLS listener
+    /// (also without a thread) and hands it to the mode's <see cref="IConnectionHandler"/>. Closing the listener, by anyone, stops the server
     /// without waiting for it: no more accepts, every connection closed, handlers stopped or (after
     /// <see cref="ServerOptions.StopTimeout"/>) abandoned, all in the background; <see cref="Finished"/> tells how it ended.
     /// Nothing here writes to a PowerShell stream and no exception leaves a thread of the server: every failure goes
@@ -18,8 +21,6 @@ namespace PSSocket.Servers
     /// </summary>
     internal sealed class SocketServer
     {
-        /// <summary>Stack of the thread each echo or broadcast connection gets; their loops are shallow.</summary>
-        private const int ConnectionThreadStackSize = 256 * 1024;
         private const int AcceptRetryMilliseconds = 50;
         private const int AcceptErrorReportInterval = 1000;
 
@@ -47,7 +48,8 @@ namespace PSSocket.Servers
             _handler = handler ?? throw new ArgumentNullException(nameof(handler));
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _where = EndPoints.Format(listener.LocalEndPoint);
-            Statistics = new ServerStatistics(handler.Mode, listener.LocalEndPoint, options, _connections, WaitForStop);
+            Statistics = new ServerStatistics(
+                handler.Mode, listener.LocalEndPoint, options.MaxConnections, options.AllowedClients?.Entries ?? Array.Empty<string>(), _connections, WaitForStop);
             _onConnectionClosed = OnConnectionClosed;
         }
 
@@ -71,10 +73,7 @@ namespace PSSocket.Servers
         /// <summary>True when the stop was asked for with <see cref="Stop"/> (Stop-Job), not by closing the listener.</summary>
         public bool StoppedByRequest => Volatile.Read(ref _stopByRequest) != 0;
 
-        /// <summary>Starts a connection's thread; tests replace it to make a start fail (out of memory or threads).</summary>
-        internal Action<Thread> StartThread { get; set; } = thread => thread.Start();
-
-        /// <summary>Raised once, after the server has stopped (on the server's accept thread).</summary>
+        /// <summary>Raised once, after the server has stopped (on the thread that shuts it down).</summary>
         public event Action<SocketServer>? Finished;
 
         /// <summary>Cancelled when the server starts stopping: handlers pass it to every blocking call.</summary>
@@ -86,7 +85,7 @@ namespace PSSocket.Servers
 
         internal bool LogConnections => Options.LogConnections;
 
-        /// <summary>Starts accepting on a background thread. Throws when the listener is not listening or the mode cannot start.</summary>
+        /// <summary>Starts the accept loop on the thread pool. Throws when the listener is not listening or the mode cannot start.</summary>
         public void Start()
         {
             if (Interlocked.Exchange(ref _started, 1) != 0)
@@ -107,21 +106,20 @@ namespace PSSocket.Servers
             }
 
             _handler.Start(this);
-            var thread = new Thread(AcceptLoop) { IsBackground = true, Name = $"PSSocket {Mode} server {_where}" };
-            _listener.Server = Statistics;
-            _listener.AfterClose += OnListenerClosed;
+            Socket listening;
             try
             {
-                thread.Start();
+                listening = _listener.ListeningSocket;
             }
             catch
             {
-                _listener.AfterClose -= OnListenerClosed;
-                _listener.Server = null;
                 _handler.Dispose();
                 throw;
             }
 
+            _listener.Server = Statistics;
+            _listener.AfterClose += OnListenerClosed;
+            _ = Task.Run(() => AcceptLoopAsync(listening)); // the loop reports its own failures and never faults
             Volatile.Write(ref _accepting, 1);
 
             if (_listener.State == SocketState.Closed)
@@ -149,41 +147,35 @@ namespace PSSocket.Servers
         public bool WaitForStop(int timeout, CancellationToken cancellationToken) => _stopped.Wait(timeout, cancellationToken);
 
         /// <summary>
-        /// Runs one connection's work on a thread of its own, for modes that block for the life of a connection. The
-        /// work closes the connection when done; when it throws, the failure is reported and the connection closed.
+        /// Serves one connection with asynchronous work that holds no thread while it waits. The work closes the
+        /// connection when done; when it fails unexpectedly, the failure is reported and the connection closed.
+        /// Stopping waits (up to <see cref="ServerOptions.StopTimeout"/>) for the work to end.
         /// </summary>
-        internal void RunOnThread(Action work, SocketSession connection)
+        internal void Serve(SocketSession connection, Func<Task> work)
         {
             _work.Begin();
+            Task task;
             try
             {
-                var thread = new Thread(() => Run(work, connection), ConnectionThreadStackSize)
-                {
-                    IsBackground = true,
-                    Name = $"PSSocket {Mode} connection",
-                };
-                StartThread(thread);
+                task = work();
             }
-            catch
+            catch (Exception e)
             {
-                _work.End();
-                throw;
+                task = Task.FromException(e);
             }
-        }
 
-        /// <summary>Runs short work on the thread pool.</summary>
-        internal void RunOnPool(Action work, SocketSession? connection)
-        {
-            _work.Begin();
-            try
+            if (task.IsCompleted)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(_ => Run(work, connection), null);
+                EndServing(task, connection);
+                return;
             }
-            catch
-            {
-                _work.End();
-                throw;
-            }
+
+            task.ContinueWith(
+                (done, state) => EndServing(done, (SocketSession)state!),
+                connection,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         /// <summary>Marks work that runs elsewhere (a runspace pool) so stopping waits for it; pair with <see cref="EndWork"/>.</summary>
@@ -253,26 +245,27 @@ namespace PSSocket.Servers
             }
         }
 
-        private void Run(Action work, SocketSession? connection)
+        private void EndServing(Task done, SocketSession connection)
         {
-            SocketServer? previous = t_serving;
-            t_serving = this;
             try
             {
-                work();
-            }
-            catch (OperationCanceledException) when (IsStopping)
-            {
-                // Stopping cancels blocking calls; the server closes the connection.
-            }
-            catch (Exception e)
-            {
-                ReportFailure(e, connection);
-                CloseQuietly(connection);
+                if (done.IsFaulted)
+                {
+                    Exception error = done.Exception!.InnerException ?? done.Exception;
+                    if (!(error is OperationCanceledException && IsStopping))
+                    {
+                        ReportFailure(error, connection);
+                    }
+
+                    CloseQuietly(connection);
+                }
+                else if (done.IsCanceled)
+                {
+                    CloseQuietly(connection);
+                }
             }
             finally
             {
-                t_serving = previous;
                 _work.End();
             }
         }
@@ -289,38 +282,48 @@ namespace PSSocket.Servers
             }
         }
 
-        private void AcceptLoop()
+        private async Task AcceptLoopAsync(Socket listening)
         {
-            t_serving = this;
             try
             {
                 while (!_stopping.IsCancellationRequested)
                 {
+                    Socket accepted;
+                    try
+                    {
+                        accepted = await listening.AcceptAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && (_listener.State == SocketState.Closed || IsStopping)))
+                    {
+                        break;
+                    }
+                    catch (SocketException e)
+                    {
+                        // The listener itself failed (out of file descriptors, say): the server goes on after a pause.
+                        ReportAcceptError(SocketErrorTranslator.ForTransfer(e, $"accepting on {_where}", _listener));
+                        await PauseAsync().ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (IsStopping)
+                    {
+                        accepted.Dispose();
+                        break;
+                    }
+
                     SocketSession connection;
                     try
                     {
-                        // A TLS listener's handshakes are done on the connections' own threads (Admit), so a client
-                        // that is slow to handshake never holds up accepting the others.
-                        connection = _listener.Accept(Timeout.Infinite, _stopping.Token, secure: false);
+                        connection = _listener.AdoptAccepted(accepted);
                     }
-                    catch (OperationCanceledException)
+                    catch (SocketException e)
                     {
-                        break;
+                        // The client reset the connection before it could be set up: the server goes on with the others.
+                        ReportAcceptError(SocketErrorTranslator.ForTransfer(e, $"accepting on {_where}", _listener));
+                        continue;
                     }
-                    catch (SocketSessionException) when (_listener.State == SocketState.Closed || _stopping.IsCancellationRequested)
+                    catch (ObjectDisposedException)
                     {
-                        break;
-                    }
-                    catch (SocketSessionException e)
-                    {
-                        // One client's failure (a reset while queued, a failed TLS handshake) or the listener's (out
-                        // of file descriptors): the server goes on, after a pause when the listener itself failed.
-                        ReportAcceptError(e);
-                        if (e.ErrorId == ErrorIds.SocketError)
-                        {
-                            _stopping.Token.WaitHandle.WaitOne(AcceptRetryMilliseconds);
-                        }
-
                         continue;
                     }
 
@@ -334,16 +337,50 @@ namespace PSSocket.Servers
             }
             finally
             {
-                try
-                {
-                    Shutdown();
-                }
-                catch (Exception e)
-                {
-                    // Shutdown reports its own failures; this is the last guard of the accept thread.
-                    ReportFailure(e, null);
-                    _stopped.Set();
-                }
+                ShutdownInBackground();
+            }
+        }
+
+        private async Task PauseAsync()
+        {
+            try
+            {
+                await Task.Delay(AcceptRetryMilliseconds, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the loop ends at its next check.
+            }
+        }
+
+        /// <summary>
+        /// Shuts down on a thread of its own: stopping waits for the connections' work, which needs the thread pool
+        /// this loop runs on.
+        /// </summary>
+        private void ShutdownInBackground()
+        {
+            try
+            {
+                new Thread(GuardedShutdown) { IsBackground = true, Name = $"PSSocket {Mode} server {_where} stopping" }.Start();
+            }
+            catch (Exception)
+            {
+                GuardedShutdown();
+            }
+        }
+
+        private void GuardedShutdown()
+        {
+            t_serving = this;
+            try
+            {
+                Shutdown();
+            }
+            catch (Exception e)
+            {
+                // Shutdown reports its own failures; this is the last guard of the stopping thread.
+                ReportFailure(e, null);
+                _stopped.Set();
             }
         }
 
@@ -355,7 +392,7 @@ namespace PSSocket.Servers
             {
                 refusal = "the address is not in -AllowedClient";
             }
-            else if (Options.MaxConnections is int max && _connections.Count >= max)
+            else if (Options.MaxConnections is int max && _connections.Open >= max)
             {
                 refusal = $"{max} connections are open (-MaxConnections)";
             }
@@ -394,7 +431,7 @@ namespace PSSocket.Servers
                 }
                 else
                 {
-                    RunOnThread(() => SecureThenHandle(connection, tls), connection);
+                    Serve(connection, () => SecureThenHandleAsync(connection, tls));
                 }
             }
             catch (Exception e)
@@ -405,16 +442,20 @@ namespace PSSocket.Servers
         }
 
         /// <summary>The server side of the TLS handshake (within the connection's ConnectTimeout), then the mode's handling.</summary>
-        private void SecureThenHandle(SocketSession connection, TlsServerOptions tls)
+        private async Task SecureThenHandleAsync(SocketSession connection, TlsServerOptions tls)
         {
             try
             {
-                connection.StartTls(tls, connection.ConnectTimeout, false, _stopping.Token);
+                await connection.StartServerTlsAsync(tls, _stopping.Token).ConfigureAwait(false);
             }
             catch (SocketSessionException e)
             {
                 // A failed handshake has closed the connection; the server goes on with the others.
-                ReportError(e);
+                if (!IsStopping)
+                {
+                    ReportError(e);
+                }
+
                 connection.Close();
                 return;
             }

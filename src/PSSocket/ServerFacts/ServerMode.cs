@@ -1,4 +1,4 @@
-namespace PSSocket.Servers
+namespace PSSocket
 {
     /// <summary>What a background server does with each connection it accepts.</summary>
     public enum ServerMode
@@ -14,20 +14,5 @@ namespace PSSocket.Servers
 
         /// <summary>Runs a script block once per connection, in a runspace pool.</summary>
         ScriptBlock,
-    }
-
-    /// <summary>Where a background server is in its life.</summary>
-    public enum ServerState
-    {
-        Running,
-
-        /// <summary>The listener is closed; connections are being closed and handlers stopped.</summary>
-        Stopping,
-
-        /// <summary>Everything has ended: the listener was closed or the job stopped.</summary>
-        Stopped,
-
-        /// <summary>The server ended because of an error, reported in the job's Error stream.</summary>
-        Failed,
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using System.Threading;
 
-namespace PSSocket.Servers
+namespace PSSocket
 {
     /// <summary>
     /// What a background server has done: the listener's Server property. Counts are live while it runs and
@@ -11,24 +11,32 @@ namespace PSSocket.Servers
     /// </summary>
     public sealed class ServerStatistics
     {
-        private readonly ConnectionTable _connections;
+        private readonly IConnectionCounts _connections;
         private readonly Func<int, CancellationToken, bool> _waitForStop;
         private long _accepted;
         private long _refused;
         private int _queued;
         private int _awaitingData;
         private long _queueRefused;
+        private long _slowClientsDropped;
         private int _state;
         private long _stoppedAtTicks;
 
+        /// <param name="connections">The server's connections: how many are open, and the bytes of all of them.</param>
+        /// <param name="waitForStop">Waits for the server to stop: true when it has, false after the timeout (ms).</param>
         internal ServerStatistics(
-            ServerMode mode, EndPoint? localEndPoint, ServerOptions options, ConnectionTable connections, Func<int, CancellationToken, bool> waitForStop)
+            ServerMode mode,
+            EndPoint? localEndPoint,
+            int? maxConnections,
+            IReadOnlyList<string> allowedClients,
+            IConnectionCounts connections,
+            Func<int, CancellationToken, bool> waitForStop)
         {
             _waitForStop = waitForStop;
             Mode = mode;
             LocalEndPoint = localEndPoint;
-            MaxConnections = options.MaxConnections;
-            AllowedClients = options.AllowedClients?.Entries ?? Array.Empty<string>();
+            MaxConnections = maxConnections;
+            AllowedClients = allowedClients;
             _connections = connections;
             StartedAt = DateTime.Now;
         }
@@ -58,7 +66,7 @@ namespace PSSocket.Servers
         public long Accepted => Interlocked.Read(ref _accepted);
 
         /// <summary>Connections open now, including those waiting for a handler.</summary>
-        public int Active => _connections.Count;
+        public int Active => _connections.Open;
 
         /// <summary>Connections closed at once: the client was not in -AllowedClient, or -MaxConnections were open.</summary>
         public long Refused => Interlocked.Read(ref _refused);
@@ -71,6 +79,9 @@ namespace PSSocket.Servers
 
         /// <summary>Script-block mode: connections closed unserved because -QueueLimit connections already waited for a handler.</summary>
         public long QueueRefused => Interlocked.Read(ref _queueRefused);
+
+        /// <summary>Broadcast mode: clients disconnected because they fell too far behind reading the relayed lines.</summary>
+        public long SlowClientsDropped => Interlocked.Read(ref _slowClientsDropped);
 
         /// <summary>Bytes received from every connection, open and closed.</summary>
         public long BytesReceived => _connections.BytesReceived;
@@ -100,6 +111,8 @@ namespace PSSocket.Servers
         internal void AddAwaitingData(int delta) => Interlocked.Add(ref _awaitingData, delta);
 
         internal void CountQueueRefused() => Interlocked.Increment(ref _queueRefused);
+
+        internal void CountSlowClientDropped() => Interlocked.Increment(ref _slowClientsDropped);
 
         internal void MarkStopped(ServerState final)
         {
