@@ -40,7 +40,7 @@ namespace PSSocket.Commands
                 WriteDebug($"Session {session.Id}: {session.State}, {session.BytesBuffered} bytes buffered and unread.");
             }
 
-            bool done = SendOnly ? TryRun(session.ShutdownSend) : TryRun(session.Close);
+            bool done = SendOnly ? TryRun(() => session.StreamFor("shut down the send side of").ShutdownSend()) : TryRun(session.Close);
             if (done && IsVerbose)
             {
                 WriteVerbose(SendOnly

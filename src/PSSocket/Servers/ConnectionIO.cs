@@ -33,7 +33,7 @@ namespace PSSocket.Servers
         public SocketOperation Receive(byte[] buffer, int offset, int count)
         {
             _receive ??= new SocketOperation(_session, sending: false, _watchdog);
-            SocketOperation operation = Start(_receive, buffer, offset, count, _session.ReceiveForServerAsync);
+            SocketOperation operation = Start(_receive, buffer, offset, count, _session.Stream.ForServer.ReceiveAsync);
             if (!operation.IsCompleted)
             {
                 _watchdog.ArmReceive(_idleTimeout);
@@ -46,7 +46,7 @@ namespace PSSocket.Servers
         public SocketOperation Send(byte[] buffer, int offset, int count)
         {
             _send ??= new SocketOperation(_session, sending: true, _watchdog);
-            SocketOperation operation = Start(_send, buffer, offset, count, _session.SendForServerAsync);
+            SocketOperation operation = Start(_send, buffer, offset, count, _session.Stream.ForServer.SendAsync);
             if (!operation.IsCompleted)
             {
                 _watchdog.ArmSend(_session.SendTimeout);
@@ -76,7 +76,7 @@ namespace PSSocket.Servers
 
         private SocketOperation Start(SocketOperation operation, byte[] buffer, int offset, int count, Func<byte[], int, int, Task<int>> overTls)
         {
-            Socket? plain = _session.PlainSocketForServer;
+            Socket? plain = _session.Stream.ForServer.PlainSocket;
             return plain != null ? operation.Start(plain, buffer, offset, count) : operation.Wrap(overTls(buffer, offset, count));
         }
     }

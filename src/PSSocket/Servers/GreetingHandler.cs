@@ -51,7 +51,7 @@ namespace PSSocket.Servers
                 // The session's Task-based send, not a ConnectionIO: one send per connection does not pay for a reusable operation.
                 if (_greeting.Length > 0)
                 {
-                    Task sending = connection.SendForServerAsync(_greeting, 0, _greeting.Length);
+                    Task sending = connection.Stream.ForServer.SendAsync(_greeting, 0, _greeting.Length);
                     if (!sending.IsCompleted)
                     {
                         watchdog.ArmSend(connection.SendTimeout); // the greeting did not fit in the socket's buffer
@@ -97,7 +97,7 @@ namespace PSSocket.Servers
             {
                 for (int i = 0; i < 16 && socket != null && socket.Available > 0; i++)
                 {
-                    connection.GetReceiver().ReceiveAvailable(null, Deadline.After(0), server.StopToken);
+                    connection.Stream.Receiver.ReceiveAvailable(null, Deadline.After(0), server.StopToken);
                 }
             }
             catch (Exception e) when (e is ObjectDisposedException || e is SocketException)

@@ -50,7 +50,7 @@ namespace PSSocket.Servers
             }
             catch (Exception e) when (e is ObjectDisposedException || e is SocketException || e is InvalidOperationException)
             {
-                _task = Task.FromException<int>(_session.ServerTransferFailed(e, Activity));
+                _task = Task.FromException<int>(_session.Stream.ForServer.TransferFailed(e, Activity));
             }
 
             return this;
@@ -95,17 +95,17 @@ namespace PSSocket.Servers
 
             if (SocketError != SocketError.Success)
             {
-                throw _session.ServerTransferFailed(new SocketException((int)SocketError), Activity);
+                throw _session.Stream.ForServer.TransferFailed(new SocketException((int)SocketError), Activity);
             }
 
             int transferred = BytesTransferred;
             if (_sending)
             {
-                _session.CountSentByServer(transferred);
+                _session.Stream.ForServer.CountSent(transferred);
             }
             else
             {
-                _session.CountReceivedByServer(transferred);
+                _session.Stream.ForServer.CountReceived(transferred);
             }
 
             return transferred;

@@ -109,7 +109,7 @@ namespace PSSocket.Servers
             Socket listening;
             try
             {
-                listening = _listener.ListeningSocket;
+                listening = _listener.Stream.ListeningSocket;
             }
             catch
             {
@@ -314,7 +314,7 @@ namespace PSSocket.Servers
                     SocketSession connection;
                     try
                     {
-                        connection = _listener.AdoptAccepted(accepted);
+                        connection = SessionFactory.FromAccepted(accepted, _listener.Settings.Clone(), _listener.Registry);
                     }
                     catch (SocketException e)
                     {
@@ -446,7 +446,7 @@ namespace PSSocket.Servers
         {
             try
             {
-                await connection.StartServerTlsAsync(tls, _stopping.Token).ConfigureAwait(false);
+                await connection.Stream.ForServer.StartTlsAsync(tls, _stopping.Token).ConfigureAwait(false);
             }
             catch (SocketSessionException e)
             {

@@ -6,7 +6,6 @@ using System.Text;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Framing;
-using PSSocket.Servers;
 using PSSocket.Tls;
 using PSSocket.Transports;
 

@@ -33,6 +33,7 @@ namespace PSSocket.Sessions
         private SessionReceiver? _receiver;
         private ISessionSender? _sender;
         private TrackedReceiveSource? _plainSource;
+        private ServerStream? _forServer;
 
         public StreamTransport(SocketSession session)
         {
@@ -41,6 +42,12 @@ namespace PSSocket.Sessions
         }
 
         public int BytesBuffered => _receiver?.Buffered ?? 0;
+
+        /// <summary>The listening socket, for a background server's own accept loop; SessionClosed or NotListening otherwise.</summary>
+        public Socket ListeningSocket => EnsureListening();
+
+        /// <summary>The asynchronous side a background server uses for a connection it serves.</summary>
+        public ServerStream ForServer => _forServer ??= new ServerStream(_session);
 
         public bool EndOfStream => _receiver?.EndOfStream ?? false;
 

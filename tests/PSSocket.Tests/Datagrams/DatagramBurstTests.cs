@@ -60,7 +60,7 @@ namespace PSSocket.Tests.Datagrams
         [Fact]
         public void TheEngineKeepsEveryDatagramOfABurstInOrder()
         {
-            using SocketSession session = SocketSession.CreateDatagramListener(
+            using SocketSession session = TestSessions.CreateDatagramListener(
                 new SocketSettings { Protocol = SocketProtocol.Udp }, null, new IPEndPoint(IPAddress.Loopback, 0));
             SettleTheHeap();
             var sender = new Thread(() => SendBurst(session.LocalEndPoint!));

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Sessions;
+using PSSocket.Tests.Infrastructure;
 using PSSocket.Threading;
 using Xunit;
 
@@ -14,7 +15,7 @@ namespace PSSocket.Tests.Datagrams
         [Fact]
         public void ABoundUdpSessionStillReceivesAfterAFailedConnect()
         {
-            using SocketSession session = SocketSession.CreateClient(
+            using SocketSession session = TestSessions.CreateClient(
                 new SocketSettings { Protocol = SocketProtocol.Udp }, null, new IPEndPoint(IPAddress.IPv6Loopback, 0));
 
             // A socket bound at ::1 cannot reach an IPv4-mapped address: connect() fails with ENETUNREACH, sending nothing.

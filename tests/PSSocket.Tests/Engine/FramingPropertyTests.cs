@@ -36,7 +36,7 @@ namespace PSSocket.Tests.Engine
             }
 
             var registry = new SessionRegistry();
-            using SocketSession listener = SocketSession.CreateListener(new SocketSettings(), registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
+            using SocketSession listener = TestSessions.CreateListener(new SocketSettings(), registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
             using Socket writer = RawPeer.Connect(((IPEndPoint)listener.LocalEndPoint!).Port);
             using SocketSession reader = listener.Accept(5000, CancellationToken.None);
 

@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Sessions;
+using PSSocket.Tests.Infrastructure;
 using PSSocket.Threading;
 using Xunit;
 
@@ -18,8 +19,8 @@ namespace PSSocket.Tests.Engine
         [Fact]
         public void EveryCallAfterAResetSaysConnectionResetAndTheBytesBeforeItStayReadable()
         {
-            using SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 8);
-            using SocketSession client = SocketSession.CreateClient(new SocketSettings(), _registry, null);
+            using SocketSession listener = TestSessions.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 8);
+            using SocketSession client = TestSessions.CreateClient(new SocketSettings(), _registry, null);
             client.Connect("127.0.0.1", ((IPEndPoint)listener.LocalEndPoint!).Port, 5000, CancellationToken.None);
             using SocketSession server = listener.Accept(5000, CancellationToken.None);
 
@@ -46,8 +47,8 @@ namespace PSSocket.Tests.Engine
         [Fact]
         public void ASendThatMeetsTheResetFirstSaysConnectionReset()
         {
-            using SocketSession listener = SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 8);
-            using SocketSession client = SocketSession.CreateClient(new SocketSettings(), _registry, null);
+            using SocketSession listener = TestSessions.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, 0), 8);
+            using SocketSession client = TestSessions.CreateClient(new SocketSettings(), _registry, null);
             client.Connect("127.0.0.1", ((IPEndPoint)listener.LocalEndPoint!).Port, 5000, CancellationToken.None);
             using (SocketSession server = listener.Accept(5000, CancellationToken.None))
             {

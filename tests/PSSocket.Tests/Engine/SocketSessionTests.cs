@@ -17,10 +17,10 @@ namespace PSSocket.Tests.Engine
         private readonly SessionRegistry _registry = new SessionRegistry();
 
         private SocketSession Listener(IPAddress? address = null) =>
-            SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(address ?? IPAddress.Loopback, 0), 64);
+            TestSessions.CreateListener(new SocketSettings(), _registry, new IPEndPoint(address ?? IPAddress.Loopback, 0), 64);
 
         private SocketSession Client(IPFamily family = IPFamily.Any) =>
-            SocketSession.CreateClient(new SocketSettings { Family = family }, _registry, null);
+            TestSessions.CreateClient(new SocketSettings { Family = family }, _registry, null);
 
         private static int PortOf(SocketSession session) => ((IPEndPoint)session.LocalEndPoint!).Port;
 
@@ -182,7 +182,7 @@ namespace PSSocket.Tests.Engine
         {
             using SocketSession listener = Listener();
             var settings = new SocketSettings { SendTimeout = 300, SendBufferSize = 8192 };
-            using SocketSession client = SocketSession.CreateClient(settings, _registry, null);
+            using SocketSession client = TestSessions.CreateClient(settings, _registry, null);
             client.Connect("127.0.0.1", PortOf(listener), 5000, CancellationToken.None);
             using SocketSession server = listener.Accept(5000, CancellationToken.None);
 
@@ -199,7 +199,7 @@ namespace PSSocket.Tests.Engine
         {
             using SocketSession listener = Listener();
             var settings = new SocketSettings { SendTimeout = 200, SendBufferSize = 8192 };
-            using SocketSession client = SocketSession.CreateClient(settings, _registry, null);
+            using SocketSession client = TestSessions.CreateClient(settings, _registry, null);
             client.Connect("127.0.0.1", PortOf(listener), 5000, CancellationToken.None);
             using SocketSession server = listener.Accept(5000, CancellationToken.None);
             byte[] chunk = new byte[64 * 1024];
@@ -230,7 +230,7 @@ namespace PSSocket.Tests.Engine
         {
             using SocketSession listener = Listener();
             int localPort = RawPeer.ClosedPort();
-            using SocketSession client = SocketSession.CreateClient(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, localPort));
+            using SocketSession client = TestSessions.CreateClient(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, localPort));
             Assert.Equal(SocketState.Bound, client.State);
             client.Connect("127.0.0.1", PortOf(listener), 5000, CancellationToken.None);
             Assert.Equal(localPort, ((IPEndPoint)client.LocalEndPoint!).Port);
@@ -241,7 +241,7 @@ namespace PSSocket.Tests.Engine
         {
             using SocketSession listener = Listener();
             var error = Assert.Throws<SocketSessionException>(() =>
-                SocketSession.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, PortOf(listener)), 16));
+                TestSessions.CreateListener(new SocketSettings(), _registry, new IPEndPoint(IPAddress.Loopback, PortOf(listener)), 16));
             Assert.Equal(ErrorIds.AddressInUse, error.ErrorId);
             Assert.Equal(1, _registry.Count);
         }

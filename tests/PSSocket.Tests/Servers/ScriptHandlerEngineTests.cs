@@ -171,7 +171,7 @@ $session | Send-SocketData ""$prefix$line$suffix"" -Line
         [Fact]
         public void AModuleThePoolCannotImportFailsTheStart()
         {
-            SocketSession listener = SocketSession.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
+            SocketSession listener = TestSessions.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
             var handler = new ScriptHandler("param($s)", null, null, "/nonexistent/PSSocket.psd1", 1, -1);
             var server = new SocketServer(listener, handler, new ServerOptions());
             Assert.ThrowsAny<Exception>(server.Start);

@@ -29,7 +29,7 @@ namespace PSSocket.Tests.Servers
         }
 
         protected SocketSession NewListener() =>
-            SocketSession.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 64);
+            TestSessions.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 64);
 
         private protected (SocketServer server, CollectingReporter reporter) Serve(IConnectionHandler handler, ServerOptions options)
         {

@@ -349,7 +349,7 @@ namespace PSSocket.Tests.Servers
             var second = new SocketServer(server.Listener, new EchoHandler(), new ServerOptions());
             Assert.Equal(ErrorIds.ListenerInUse, Assert.Throws<SocketSessionException>(second.Start).ErrorId);
 
-            SocketSession closed = SocketSession.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
+            SocketSession closed = TestSessions.CreateListener(new SocketSettings(), Registry, new IPEndPoint(IPAddress.Loopback, 0), 4);
             closed.Close();
             var third = new SocketServer(closed, new EchoHandler(), new ServerOptions());
             Assert.Equal(ErrorIds.NotListening, Assert.Throws<SocketSessionException>(third.Start).ErrorId);

@@ -124,7 +124,7 @@ namespace PSSocket.Tests.Tls
                     await ssl.WriteAsync(buffer.AsMemory(0, n), token);
                 }
             });
-            var session = SocketSession.CreateClient(new SocketSettings(), null, null);
+            var session = TestSessions.CreateClient(new SocketSettings(), null, null);
             try
             {
                 session.Connect("127.0.0.1", server.Port, 5000, new TlsClientOptions { TrustedCertificates = Anchors(TestCertificates.CaPublic) }, CancellationToken.None);
@@ -156,7 +156,7 @@ namespace PSSocket.Tests.Tls
 
                 await Task.Delay(-1, token);
             });
-            var session = SocketSession.CreateClient(new SocketSettings { SendTimeout = 1000, SendBufferSize = 16 * 1024 }, null, null);
+            var session = TestSessions.CreateClient(new SocketSettings { SendTimeout = 1000, SendBufferSize = 16 * 1024 }, null, null);
             try
             {
                 session.Connect("127.0.0.1", server.Port, 5000, new TlsClientOptions { SkipCertificateCheck = true }, CancellationToken.None);

@@ -16,7 +16,7 @@ namespace PSSocket.Tests.UnixSockets
         public void Dispose() => _path.Dispose();
 
         private SocketSession Listener() =>
-            SocketSession.CreateUnixListener(new SocketSettings { Protocol = SocketProtocol.UnixStream }, _registry, _path.Path, 4);
+            TestSessions.CreateUnixListener(new SocketSettings { Protocol = SocketProtocol.UnixStream }, _registry, _path.Path, 4);
 
         [Fact]
         public void ClosingRemovesTheListenersOwnSocketFile()
