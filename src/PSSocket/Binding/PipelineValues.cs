@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using PSSocket.Sessions;
 
 namespace PSSocket.Binding
 {
@@ -8,7 +9,7 @@ namespace PSSocket.Binding
     {
         /// <summary>
         /// The values inside what PowerShell bound: PSObject wrappers removed, arrays and lists walked,
-        /// byte arrays and strings kept whole.
+        /// byte arrays and strings kept whole, a received datagram as its payload.
         /// </summary>
         public static IEnumerable<object> Flatten(object? value)
         {
@@ -16,6 +17,9 @@ namespace PSSocket.Binding
             switch (unwrapped)
             {
                 case null:
+                    yield break;
+                case SocketDatagram datagram:
+                    yield return datagram.Payload;
                     yield break;
                 case byte[] _:
                 case string _:

@@ -16,8 +16,6 @@ namespace PSSocket.Text
         {
             switch (value)
             {
-                case Sessions.SocketDatagram datagram:
-                    return Encode(datagram.Payload, encoding, lineEnd);
                 case byte[] bytes:
                     return lineEnd == null ? bytes : Concat(bytes, encoding.GetBytes(lineEnd));
                 case string text:

@@ -28,7 +28,7 @@ namespace PSSocket.Tests.Architecture
             {
                 "using PSSocket.B;\nnamespace PSSocket.A\n{\n    class X { }\n}\n",
                 "namespace PSSocket.B\n{\n    class Y { PSSocket.C.Z z; }\n}\n",
-                "using System;\n// using PSSocket.D;\nnamespace PSSocket.C\n{\n    class Z { string s = \"PSSocket.D.W\"; object a = typeof(PSSocket.A.X); }\n}\n",
+                "using System;\n// using PSSocket.D;\nnamespace PSSocket.C\n{\n    class Z { string s = \"PSSocket.D.W\"; object a = typeof(A.X); }\n}\n",
                 "namespace PSSocket.D\n{\n    class W { }\n}\n",
             });
 

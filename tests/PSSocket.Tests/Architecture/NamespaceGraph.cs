@@ -7,13 +7,15 @@ namespace PSSocket.Tests.Architecture
     /// <summary>
     /// The dependency graph of the module's namespaces, read from source text: a file's <c>namespace</c> line names
     /// its node; each <c>using PSSocket.*</c> line (plain, static or alias) and each fully qualified PSSocket.* name
-    /// in its code is an edge to the longest known namespace it names.
+    /// in its code is an edge to the longest known namespace it names, and so is a name qualified relative to
+    /// PSSocket (Sessions.SocketDatagram inside namespace PSSocket.Text), which C# resolves the same way.
     /// </summary>
     internal sealed class NamespaceGraph
     {
         private static readonly Regex NamespaceLine = new Regex(@"^\s*namespace\s+(PSSocket(?:\.\w+)*)\s*[;{]?\s*$", RegexOptions.Multiline);
         private static readonly Regex UsingLine = new Regex(@"^\s*using\s+(?:static\s+)?(?:\w+\s*=\s*)?(PSSocket(?:\.\w+)*)\s*;", RegexOptions.Multiline);
         private static readonly Regex QualifiedName = new Regex(@"(?<![\w.])PSSocket(?:\.\w+)+");
+        private static readonly Regex RelativeName = new Regex(@"(?<![\w.])[A-Z]\w*(?:\.\w+)+");
         private static readonly Regex Comment = new Regex(@"//[^\n]*|/\*.*?\*/", RegexOptions.Singleline);
         private static readonly Regex StringLiteral = new Regex("@?\\$?\"(?:[^\"\\\\\\n]|\\\\.)*\"");
 
@@ -35,7 +37,9 @@ namespace PSSocket.Tests.Architecture
             {
                 string code = StringLiteral.Replace(Comment.Replace(text, string.Empty), "\"\"");
                 IEnumerable<string> named = UsingLine.Matches(code).Select(m => m.Groups[1].Value)
-                    .Concat(QualifiedName.Matches(NamespaceLine.Replace(UsingLine.Replace(code, string.Empty), string.Empty)).Select(m => m.Value));
+                    .Concat(QualifiedName.Matches(NamespaceLine.Replace(UsingLine.Replace(code, string.Empty), string.Empty)).Select(m => m.Value))
+                    .Concat(RelativeName.Matches(UsingLine.Replace(code, string.Empty)).Select(m => "PSSocket." + m.Value)
+                        .Where(name => LongestKnownPrefix(name, known) is { } target && target != "PSSocket"));
                 foreach (string name in named)
                 {
                     string? target = LongestKnownPrefix(name, known);
