@@ -15,7 +15,7 @@ namespace PSSocket.Binding
     /// PowerShell's own conversion would.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class CertificateBundleTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class CertificateBundleTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

@@ -9,7 +9,7 @@ using PSSocket.Text;
 namespace PSSocket.Binding
 {
     /// <summary>Tab completion for -Encoding: the names pwsh 7 gives its encodings.</summary>
-    public sealed class EncodingCompleter : IArgumentCompleter
+    internal sealed class EncodingCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)

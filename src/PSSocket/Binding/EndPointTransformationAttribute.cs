@@ -7,7 +7,7 @@ namespace PSSocket.Binding
 {
     /// <summary>Lets an EndPoint parameter take the written forms (127.0.0.1:53, [::1]:53, host:53, ./x.sock) as well as EndPoint objects.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class EndPointTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class EndPointTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {

@@ -7,7 +7,7 @@ namespace PSSocket.Binding
 {
     /// <summary>Binds -Port from numbers, arrays of numbers, and strings with lists and ranges ("80,443,8000-8010").</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class PortListTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class PortListTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

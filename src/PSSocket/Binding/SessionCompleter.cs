@@ -11,7 +11,7 @@ namespace PSSocket.Binding
     /// Tab completion for -Session: the open sessions of this runspace, completed as (Get-Socket -Id N) and listed
     /// by id, with their end points as the tooltip.
     /// </summary>
-    public sealed class SessionCompleter : IArgumentCompleter
+    internal sealed class SessionCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>

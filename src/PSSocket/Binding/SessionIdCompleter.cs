@@ -11,7 +11,7 @@ using PSSocket.Sessions;
 namespace PSSocket.Binding
 {
     /// <summary>Tab completion for -Id: the ids of this runspace's open sessions, with their end points as the tooltip.</summary>
-    public sealed class SessionIdCompleter : IArgumentCompleter
+    internal sealed class SessionIdCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(
             string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>

@@ -47,7 +47,7 @@ namespace PSSocket.Commands
         }
 
         /// <summary>-Debug: the options a session was made (or connected) with; a listener has no connect timeout.</summary>
-        protected void WriteOptionsDebug(SocketSession session)
+        private protected void WriteOptionsDebug(SocketSession session)
         {
             if (!IsDebug)
             {
@@ -61,10 +61,10 @@ namespace PSSocket.Commands
         }
 
         /// <summary>Asked (on the pipeline thread) before a stale Unix socket file is removed to bind its path: -WhatIf and -Confirm apply.</summary>
-        protected bool MayRemoveStaleSocket(string path) => ShouldProcess(path, "Remove the stale Unix socket file");
+        private protected bool MayRemoveStaleSocket(string path) => ShouldProcess(path, "Remove the stale Unix socket file");
 
         /// <summary>Copies the options the user named onto <paramref name="settings"/>; the rest keep their values.</summary>
-        protected void ApplyBoundSettings(SocketSettings settings)
+        private protected void ApplyBoundSettings(SocketSettings settings)
         {
             if (_encoding != null)
             {

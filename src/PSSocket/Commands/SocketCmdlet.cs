@@ -19,7 +19,7 @@ namespace PSSocket.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
-        protected CancellationToken StopToken => _stopping.Token;
+        private protected CancellationToken StopToken => _stopping.Token;
 
         internal static SessionRegistry Registry => RunspaceSessions.Current;
 
@@ -32,7 +32,7 @@ namespace PSSocket.Commands
         protected override void StopProcessing() => _stopping.Cancel();
 
         /// <summary>Runs one engine call; a failure becomes a non-terminating error and false.</summary>
-        protected bool TryRun(Action action)
+        private protected bool TryRun(Action action)
         {
             try
             {
@@ -50,7 +50,7 @@ namespace PSSocket.Commands
             }
         }
 
-        protected void ThrowTerminating(SocketSessionException error) => ThrowTerminatingError(ErrorRecordFactory.From(error));
+        private protected void ThrowTerminating(SocketSessionException error) => ThrowTerminatingError(ErrorRecordFactory.From(error));
 
         /// <summary>Checks one group of the option rules (Binding/OptionRules.cs): the first broken rule stops the command.</summary>
         private protected void Enforce(System.Collections.Generic.IEnumerable<OptionRule> rules, OptionFacts facts)
@@ -66,7 +66,7 @@ namespace PSSocket.Commands
         }
 
         /// <summary>Resolves an encoding name, or stops the command with UnknownEncoding.</summary>
-        protected Encoding ResolveEncoding(string name)
+        private protected Encoding ResolveEncoding(string name)
         {
             try
             {
@@ -79,19 +79,19 @@ namespace PSSocket.Commands
             }
         }
 
-        protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+        private protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
         private bool? _verbose;
         private bool? _debug;
 
         /// <summary>Whether -Verbose (or $VerbosePreference) shows verbose lines: check it before formatting one, so narration costs nothing when off.</summary>
-        protected bool IsVerbose => _verbose ??= Shows("Verbose", "VerbosePreference");
+        private protected bool IsVerbose => _verbose ??= Shows("Verbose", "VerbosePreference");
 
         /// <summary>Whether -Debug (or $DebugPreference) shows debug lines.</summary>
-        protected bool IsDebug => _debug ??= Shows("Debug", "DebugPreference");
+        private protected bool IsDebug => _debug ??= Shows("Debug", "DebugPreference");
 
         /// <summary>A session in a verbose line: its id, kind and end points.</summary>
-        protected static string Describe(SocketSession session)
+        private protected static string Describe(SocketSession session)
         {
             string remote = session.RemoteEndPoint == null ? string.Empty : " -> " + EndPoints.Format(session.RemoteEndPoint);
             return $"session {session.Id} ({session.Protocol}{(session.Tls != null ? "+TLS" : string.Empty)} {EndPoints.Format(session.LocalEndPoint)}{remote})";

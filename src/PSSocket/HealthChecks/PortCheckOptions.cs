@@ -6,7 +6,7 @@ using PSSocket.Tls;
 namespace PSSocket.HealthChecks
 {
     /// <summary>How each port is checked.</summary>
-    public sealed class PortCheckOptions
+    internal sealed class PortCheckOptions
     {
         public const int DefaultTimeout = 2000;
 

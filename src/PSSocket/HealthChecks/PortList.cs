@@ -5,7 +5,7 @@ using System.Globalization;
 namespace PSSocket.HealthChecks
 {
     /// <summary>Reads port lists as people write them: "443", "80,443", "8000-8010", "22, 80, 8000-8010".</summary>
-    public static class PortList
+    internal static class PortList
     {
         public const int Lowest = 1;
         public const int Highest = 65535;

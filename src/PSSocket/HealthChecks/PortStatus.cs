@@ -1,7 +1,7 @@
 namespace PSSocket.HealthChecks
 {
     /// <summary>The statuses a port check ends with: PortCheckResult.Status is one of these strings.</summary>
-    public static class PortStatus
+    internal static class PortStatus
     {
         /// <summary>The port accepted the connection (and the TLS handshake and the probe, when asked for, passed).</summary>
         public const string Open = "Open";

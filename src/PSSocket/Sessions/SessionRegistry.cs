@@ -5,7 +5,7 @@ using System.Threading;
 namespace PSSocket.Sessions
 {
     /// <summary>The open sessions of one runspace; ids are unique within it.</summary>
-    public sealed class SessionRegistry
+    internal sealed class SessionRegistry
     {
         /// <summary>Guards the table of sessions and the next id: any thread adds, removes and lists.</summary>
         private readonly object _gate = new object();

@@ -219,7 +219,7 @@ namespace PSSocket.Sessions
         }
 
         /// <summary>Connects a Unix session to the socket at <paramref name="path"/>.</summary>
-        public void ConnectPath(string path, int timeout, CancellationToken cancellationToken)
+        internal void ConnectPath(string path, int timeout, CancellationToken cancellationToken)
         {
             EnsureConnectable();
             if (!Protocol.IsUnix())

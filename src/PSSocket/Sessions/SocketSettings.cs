@@ -12,7 +12,7 @@ namespace PSSocket.Sessions
     /// The options a session applies to every socket it makes. A failed connect leaves a socket unusable on
     /// Unix, so the session makes a fresh socket for each address it tries and applies these to each.
     /// </summary>
-    public sealed class SocketSettings
+    internal sealed class SocketSettings
     {
         public const int DefaultConnectTimeout = 10_000;
         public const int DefaultReceiveTimeout = 30_000;

@@ -9,7 +9,7 @@ namespace PSSocket.Text
     /// Maps the encoding names of pwsh 7's -Encoding (utf8, utf8BOM, utf8NoBOM, ascii, ansi, oem, unicode, ...) to
     /// encodings. Sends never write a byte order mark: utf8BOM is UTF-8 whose preamble is the BOM, as pwsh's is.
     /// </summary>
-    public static class EncodingResolver
+    internal static class EncodingResolver
     {
         public static readonly string[] KnownNames =
         {

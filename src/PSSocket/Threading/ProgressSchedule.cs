@@ -6,7 +6,7 @@ namespace PSSocket.Threading
     /// When a long operation is worth a progress report: after half a second, then four times a second, so a
     /// quick one shows no bar and a long one does not flood the host.
     /// </summary>
-    public sealed class ProgressSchedule
+    internal sealed class ProgressSchedule
     {
         private const long FirstReportAfterMs = 500;
         private const long ReportEveryMs = 250;

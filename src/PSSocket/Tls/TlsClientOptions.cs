@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace PSSocket.Tls
 {
     /// <summary>The client end of a TLS handshake: Connect-Socket -UseTls, Start-SocketTls, Test-SocketPort -UseTls.</summary>
-    public sealed class TlsClientOptions : TlsOptions
+    internal sealed class TlsClientOptions : TlsOptions
     {
         /// <summary>The name sent as SNI and checked against the certificate; null: the host name connected to.</summary>
         public string? ServerName { get; set; }

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace PSSocket.Tls
 {
     /// <summary>What the peer's certificate is checked against, on either side.</summary>
-    public abstract class TlsOptions
+    internal abstract class TlsOptions
     {
         /// <summary>The versions to offer; None lets the operating system choose.</summary>
         public SslProtocols Protocols { get; set; } = SslProtocols.None;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace PSSocket.Tls
 {
     /// <summary>The server end of a TLS handshake: Start-SocketListener -Certificate, Start-SocketTls -Certificate.</summary>
-    public sealed class TlsServerOptions : TlsOptions
+    internal sealed class TlsServerOptions : TlsOptions
     {
         public TlsServerOptions(X509Certificate2 certificate)
         {

@@ -10,7 +10,7 @@ namespace PSSocket.Transfers
     /// Moves files through a session in bounded memory: one reused buffer out, the session's receive buffer in.
     /// Every failure says how many bytes had moved.
     /// </summary>
-    public static class FileTransfer
+    internal static class FileTransfer
     {
         public const int SendChunkSize = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 namespace PSSocket.Transfers
 {
     /// <summary>Hears how a transfer goes: its size once known (null when it is not), then the running total.</summary>
-    public interface ITransferObserver
+    internal interface ITransferObserver
     {
         void Started(long? total);
 

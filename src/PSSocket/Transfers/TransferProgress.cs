@@ -8,7 +8,7 @@ namespace PSSocket.Transfers
     /// Decides when a transfer is worth a progress report (after half a second, then four times a second) and
     /// describes it: bytes so far, rate, and what is left when the size is known.
     /// </summary>
-    public sealed class TransferProgress
+    internal sealed class TransferProgress
     {
         private readonly ProgressSchedule _schedule = new ProgressSchedule();
 

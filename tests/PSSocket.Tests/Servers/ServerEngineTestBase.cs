@@ -19,7 +19,7 @@ namespace PSSocket.Tests.Servers
             _waitMs = waitMs;
         }
 
-        protected SessionRegistry Registry { get; } = new SessionRegistry();
+        private protected SessionRegistry Registry { get; } = new SessionRegistry();
 
         public void Dispose()
         {
