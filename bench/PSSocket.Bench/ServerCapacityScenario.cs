@@ -141,11 +141,25 @@ namespace PSSocket.Bench
             var result = new EchoRun { Clients = clients };
             try
             {
-                Parallel.For(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 32 }, i =>
+                // Connected asynchronously, 32 at a time: blocking waits here would grow the thread pool the server's
+                // peak thread count is measured in.
+                using (var gate = new SemaphoreSlim(32))
                 {
-                    sockets[i] = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                    sockets[i].ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), limit.Token).AsTask().Wait(limit.Token);
-                });
+                    Task.WaitAll(Enumerable.Range(0, clients).Select(async i =>
+                    {
+                        await gate.WaitAsync(limit.Token);
+                        try
+                        {
+                            sockets[i] = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                            await sockets[i].ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), limit.Token);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }).ToArray());
+                }
+
                 WaitUntil(() => serverActive() >= clients, limit.Token);
                 using var threads = new ThreadPeak();
 
