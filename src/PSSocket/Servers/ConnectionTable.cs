@@ -11,6 +11,7 @@ namespace PSSocket.Servers
     /// </summary>
     internal sealed class ConnectionTable : IConnectionCounts
     {
+        /// <summary>Guards the open set and the closed connections' byte totals, so a count never misses a connection moving between them.</summary>
         private readonly object _gate = new object();
         private readonly HashSet<SocketSession> _open = new HashSet<SocketSession>();
         private long _closedBytesReceived;

@@ -15,6 +15,7 @@ namespace PSSocket.Servers
         {
             private readonly ScriptHandler _owner;
             private readonly SocketSession _connection;
+            /// <summary>Guards _invoked and _stopAsked, so a stop that comes while the handler is starting is never lost.</summary>
             private readonly object _gate = new object();
             private PowerShell? _powerShell;
             private Timer? _timer;

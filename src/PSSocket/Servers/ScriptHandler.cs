@@ -41,6 +41,7 @@ namespace PSSocket.Servers
 
         private const string VariableDescription = "Passed to socket handlers by Start-SocketListener -Variable";
 
+        /// <summary>Guards the queues of connections waiting for a handler, the running invocations, the silent count and the stopping flag.</summary>
         private readonly object _gate = new object();
         private readonly Queue<SocketSession> _ready = new Queue<SocketSession>();
         private readonly LinkedList<SocketSession> _silent = new LinkedList<SocketSession>();

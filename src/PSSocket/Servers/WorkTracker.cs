@@ -5,6 +5,7 @@ namespace PSSocket.Servers
     /// <summary>Counts the pieces of work a server has running (threads, queued items, handlers) so stopping can wait for them.</summary>
     internal sealed class WorkTracker
     {
+        /// <summary>Guards the count and the idle event together, so the event is set exactly when the count reaches 0.</summary>
         private readonly object _gate = new object();
         private readonly ManualResetEventSlim _idle = new ManualResetEventSlim(true);
         private int _count;
