@@ -20,7 +20,15 @@ namespace PSSocket.Sessions
                 ErrorIds.ConflictingParameters, "A Raw session needs its IP protocol: give -IPProtocol (Icmp, IcmpV6 or a number).", target);
             try
             {
-                return new Socket(family, SocketType.Raw, (ProtocolType)ip.Number);
+                try
+                {
+                    return new Socket(family, SocketType.Raw, (ProtocolType)ip.Number);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.ProtocolNotSupported)
+                {
+                    // .NET maps only a few protocol numbers; the system itself takes any.
+                    return NativeRawSocket.TryOpen(family, ip.Number) ?? throw e;
+                }
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
             {

@@ -255,7 +255,9 @@ namespace PSSocket.Sessions
                 _state = SocketState.Closed;
                 ClosedAt = DateTime.Now;
                 socket = _socket;
-                if (connected)
+
+                // A raw socket made by socket(2) (NativeRawSocket) closes only once shutdown has woken its receive thread.
+                if (connected || (Protocol == SocketProtocol.Raw && socket != null))
                 {
                     try
                     {
