@@ -23,6 +23,34 @@ namespace PSSocket.Binding
             f => $"-Broadcast is for Udp sessions, not {f.Protocol}.",
             new[] { "Connect-Socket 127.0.0.1 1 -Broadcast", "New-Socket -Broadcast" });
 
+        /// <summary>A Raw session without its IP protocol (New-Socket, Connect-Socket).</summary>
+        private static readonly OptionRule RawNeedsIPProtocol = new OptionRule(
+            "RawNeedsIPProtocol",
+            Conflict,
+            f => f.Protocol == SocketProtocol.Raw && !f.Given("IPProtocol"),
+            f => "A Raw session needs its IP protocol: add -IPProtocol (Icmp, IcmpV6, another name, or a number from 0 to 255).",
+            new[] { "New-Socket -Protocol Raw", "Connect-Socket 127.0.0.1 1 -Protocol Raw" });
+
+        /// <summary>An IP protocol for a session that is not Raw (New-Socket, Connect-Socket).</summary>
+        private static readonly OptionRule IPProtocolNeedsRaw = new OptionRule(
+            "IPProtocolNeedsRaw",
+            Conflict,
+            f => f.Given("IPProtocol") && f.Protocol != SocketProtocol.Raw,
+            f => $"-IPProtocol chooses the IP protocol of a Raw session; a {f.Protocol} session has its own. Use -Protocol Raw, or leave -IPProtocol out.",
+            new[] { "New-Socket -Protocol Udp -IPProtocol Icmp", "Connect-Socket 127.0.0.1 -IPProtocol Icmp -Protocol Tcp" });
+
+        /// <summary>A port for a Raw session, which sends and receives whole IP payloads (New-Socket, Connect-Socket, Send-SocketData).</summary>
+        private static readonly OptionRule RawHasNoPort = new OptionRule(
+            "RawHasNoPort",
+            Conflict,
+            f => f.Protocol == SocketProtocol.Raw && f.AnyGiven("Port", "LocalPort"),
+            f => $"IP has no ports: a Raw session sends and receives whole IP payloads of its protocol. Leave out -{string.Join(" and -", f.GivenOf(new[] { "Port", "LocalPort" }))}.",
+            new[]
+            {
+                "New-Socket -IPProtocol Icmp -LocalPort 5000",
+                "$r = New-Socket -IPProtocol Icmp; Send-SocketData -Session $r -Data x -ComputerName localhost -Port 9; $r | Close-Socket",
+            });
+
         /// <summary>TLS-only parameters without TLS asked for (Connect-Socket, Test-SocketPort, Start-SocketListener).</summary>
         public static readonly OptionRule[] TlsRequired =
         {
@@ -73,12 +101,15 @@ namespace PSSocket.Binding
                 f => $"A {f.Protocol} session connects to a socket path: use -Path instead of -ComputerName and -Port.",
                 new[] { "Connect-Socket 127.0.0.1 1 -Protocol UnixStream" }),
             BroadcastNeedsUdp,
+            RawNeedsIPProtocol,
+            IPProtocolNeedsRaw,
+            RawHasNoPort,
             new OptionRule(
                 "ConnectTlsNeedsStream",
                 Conflict,
                 f => f.Tls && f.Protocol.IsDatagram(),
                 f => $"-UseTls needs a stream session (Tcp or UnixStream); a {f.Protocol} session sends datagrams, which TLS does not carry.",
-                new[] { "Connect-Socket 127.0.0.1 1 -Protocol Udp -UseTls" }),
+                new[] { "Connect-Socket 127.0.0.1 1 -Protocol Udp -UseTls", "Connect-Socket 127.0.0.1 -IPProtocol Icmp -UseTls" }),
         };
 
         /// <summary>New-Socket: the kind of socket against its local address.</summary>
@@ -97,6 +128,9 @@ namespace PSSocket.Binding
                 f => $"-LocalPath binds a socket path; it is for UnixStream and UnixDatagram sessions, not {f.Protocol}.",
                 new[] { "New-Socket -LocalPath ./none.sock" }),
             BroadcastNeedsUdp,
+            RawNeedsIPProtocol,
+            IPProtocolNeedsRaw,
+            RawHasNoPort,
         };
 
         /// <summary>Start-SocketListener's EchoOrBroadcast parameter set: one of the two switches, and -QuitWord only with -Broadcast.</summary>
@@ -125,6 +159,12 @@ namespace PSSocket.Binding
         /// <summary>Start-SocketListener: the kind of socket against addresses, server modes and TLS, before anything is bound.</summary>
         public static readonly OptionRule[] ListenerKind =
         {
+            new OptionRule(
+                "ListenerRawNotSupported",
+                Conflict,
+                f => f.Protocol == SocketProtocol.Raw,
+                f => "A Raw socket has no connections to accept and no port to listen on: make one with New-Socket -Protocol Raw -IPProtocol (bound with -LocalAddress) and read what arrives with Receive-SocketData.",
+                new[] { "Start-SocketListener -Protocol Raw", "Start-SocketListener -Protocol Raw -Echo" }),
             new OptionRule(
                 "ListenerPathNeedsUnixProtocol",
                 Conflict,
@@ -211,14 +251,15 @@ namespace PSSocket.Binding
                 new[] { "Receive-SocketData -Session $s -MaxLength 10", "Receive-SocketData -Session $s -Count 4 -MaxLength 10" }),
         };
 
-        /// <summary>Send-SocketData: a datagram's destination, given once.</summary>
+        /// <summary>Send-SocketData, for each session: a datagram's destination, given once (a Raw session's has no port).</summary>
         public static readonly OptionRule[] SendDestination =
         {
+            RawHasNoPort,
             new OptionRule(
                 "SendComputerNameAndPortTogether",
                 Conflict,
-                f => f.Given("ComputerName") != f.Given("Port"),
-                f => "-ComputerName and -Port go together: give both, or -RemoteEndPoint.",
+                f => f.Given("Port") ? !f.Given("ComputerName") : f.Given("ComputerName") && f.Protocol != SocketProtocol.Raw,
+                f => "-ComputerName and -Port go together: give both, or -RemoteEndPoint. (A Raw session takes -ComputerName alone.)",
                 new[] { "Send-SocketData -Session $s -Data x -ComputerName localhost", "Send-SocketData -Session $s -Data x -Port 9" }),
             new OptionRule(
                 "SendOneDestination",

@@ -21,6 +21,13 @@ namespace PSSocket.Binding
         public static readonly SharedParameter Path = new SharedParameter(nameof(Path), typeof(string), new string[0], () => new Attribute[] { new ValidateNotNullOrEmptyAttribute() });
 
         /// <summary>SO_BROADCAST on a Udp session (New-Socket, Connect-Socket; Start-SocketListener's -Broadcast is its chat server, so it calls this -EnableBroadcast).</summary>
+        /// <summary>A Raw session's IP protocol, by keyword or number (New-Socket, Connect-Socket).</summary>
+        public static readonly SharedParameter IPProtocol = new SharedParameter(
+            nameof(IPProtocol),
+            typeof(IPProtocol),
+            new string[0],
+            () => new Attribute[] { new IPProtocolTransformationAttribute(), new ArgumentCompleterAttribute(typeof(IPProtocolCompleter)) });
+
         public static readonly SharedParameter Broadcast = new SharedParameter(nameof(Broadcast), typeof(SwitchParameter));
     }
 }

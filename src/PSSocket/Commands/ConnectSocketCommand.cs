@@ -19,6 +19,7 @@ namespace PSSocket.Commands
         private const string SessionSet = "Session";
         private const string PathSet = "Path";
         private const string SessionPathSet = "SessionPath";
+        private const string RawSet = "Raw";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionSet)]
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SessionPathSet)]
@@ -28,6 +29,7 @@ namespace PSSocket.Commands
         /// <summary>The host to connect to; binds by property name, so CSV rows and Test-SocketPort results pipe in.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = NewSessionSet)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = RawSet)]
         [Alias("HostName", "Address", "CN")]
         [ValidateNotNullOrEmpty]
         public string ComputerName { get; set; } = string.Empty;
@@ -59,8 +61,9 @@ namespace PSSocket.Commands
         private readonly SharedParameterValues _shared = new SharedParameterValues(
             new[]
             {
-                SocketKindParameterCatalog.AddressFamily.In(NewSessionSet),
-                SocketKindParameterCatalog.Protocol.In(NewSessionSet, PathSet),
+                SocketKindParameterCatalog.AddressFamily.In(NewSessionSet, RawSet),
+                SocketKindParameterCatalog.Protocol.In(NewSessionSet, PathSet, RawSet),
+                SocketKindParameterCatalog.IPProtocol.MandatoryIn(RawSet),
                 SocketKindParameterCatalog.Broadcast.In(NewSessionSet),
                 SocketKindParameterCatalog.Path.MandatoryIn(PathSet, SessionPathSet),
             }
@@ -75,6 +78,8 @@ namespace PSSocket.Commands
         private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
 
         private bool Broadcast => _shared.Switch(SocketKindParameterCatalog.Broadcast);
+
+        private IPProtocol? IPProtocol => _shared.Get<IPProtocol?>(SocketKindParameterCatalog.IPProtocol, null);
 
         public object GetDynamicParameters() => _shared.Parameters;
 
@@ -177,18 +182,22 @@ namespace PSSocket.Commands
 
         private string? _resolvedPath;
 
-        /// <summary>What the connection was for: host:port, or the socket path.</summary>
-        private string Destination => ToPath ? ResolvedPath : $"{ComputerName}:{Port}";
+        /// <summary>What the connection was for: host:port, the host (Raw), or the socket path.</summary>
+        private string Destination => ToPath ? ResolvedPath : ParameterSetName == RawSet ? ComputerName : $"{ComputerName}:{Port}";
 
         private string ResolvedPath => _resolvedPath ??= GetUnresolvedProviderPathFromPSPath(Path);
 
         private SocketSession NewSession(SocketSettings settings)
         {
-            SocketProtocol protocol = IsBound(nameof(Protocol)) ? Protocol : ToPath ? SocketProtocol.UnixStream : SocketProtocol.Tcp;
+            SocketProtocol protocol = IsBound(nameof(Protocol)) ? Protocol
+                : ToPath ? SocketProtocol.UnixStream
+                : IPProtocol != null ? SocketProtocol.Raw
+                : SocketProtocol.Tcp;
             Enforce(OptionRules.ConnectSocketKind, new OptionFacts(this) { Protocol = protocol, Tls = _tls != null, Target = protocol });
 
             settings.Protocol = protocol;
             settings.Broadcast = Broadcast;
+            settings.IPProtocol = IPProtocol;
             return protocol.IsUnix()
                 ? SessionFactory.Create(SocketRole.Client, settings, Registry, null)
                 : SessionFactory.Create(SocketRole.Client, settings, Registry, null);

@@ -6,7 +6,7 @@ using PSSocket.Sessions;
 
 namespace PSSocket.Commands
 {
-    /// <summary>Makes a client session (TCP, UDP, Unix stream or Unix datagram), optionally bound to a local address and port or a local socket path.</summary>
+    /// <summary>Makes a client session (TCP, UDP, Unix stream, Unix datagram or raw IP), optionally bound to a local address and port or a local socket path.</summary>
     [Cmdlet(VerbsCommon.New, "Socket", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
     public sealed class NewSocketCommand : SessionSettingsCmdlet, IDynamicParameters
@@ -30,9 +30,14 @@ namespace PSSocket.Commands
             SocketKindParameterCatalog.Protocol.Everywhere,
             SocketKindParameterCatalog.AddressFamily.Everywhere,
             SocketKindParameterCatalog.LocalAddress.Everywhere,
-            SocketKindParameterCatalog.Broadcast.Everywhere);
+            SocketKindParameterCatalog.Broadcast.Everywhere,
+            SocketKindParameterCatalog.IPProtocol.Everywhere);
 
-        private SocketProtocol Protocol => _shared.Get(SocketKindParameterCatalog.Protocol, SocketProtocol.Tcp);
+        /// <summary>Tcp unless named; Raw when only -IPProtocol is given.</summary>
+        private SocketProtocol Protocol => _shared.Get(
+            SocketKindParameterCatalog.Protocol, _shared.IsBound(SocketKindParameterCatalog.IPProtocol) ? SocketProtocol.Raw : SocketProtocol.Tcp);
+
+        private IPProtocol? IPProtocol => _shared.Get<IPProtocol?>(SocketKindParameterCatalog.IPProtocol, null);
 
         private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
@@ -47,7 +52,7 @@ namespace PSSocket.Commands
             Enforce(OptionRules.NewSocketKind, new OptionFacts(this) { Protocol = Protocol, Target = Protocol });
             bool unix = Protocol.IsUnix();
 
-            var settings = new SocketSettings { Protocol = Protocol, Family = AddressFamily, ConnectTimeout = ConnectTimeout, Broadcast = Broadcast };
+            var settings = new SocketSettings { Protocol = Protocol, Family = AddressFamily, ConnectTimeout = ConnectTimeout, Broadcast = Broadcast, IPProtocol = IPProtocol };
             ApplyBoundSettings(settings);
 
             SocketSession? session = null;

@@ -342,7 +342,7 @@ namespace PSSocket.Commands
                 }
 
                 object data = AsByteArray ? item.Payload.Clone() : encoding.GetString(item.Payload);
-                WriteObject(new SocketDatagram(session, item.Payload, data, item.From, item.ReceivedAtUtc.ToLocalTime()));
+                WriteObject(new SocketDatagram(session, item.Payload, data, item.From, item.ReceivedAtUtc.ToLocalTime(), item.IPHeader));
                 written++;
             }
         }

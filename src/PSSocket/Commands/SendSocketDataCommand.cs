@@ -114,7 +114,6 @@ namespace PSSocket.Commands
 
         protected override void BeginProcessing()
         {
-            Enforce(OptionRules.SendDestination, new OptionFacts(this) { Target = ComputerName });
             if (Encoding != null)
             {
                 _encoding = ResolveEncoding(Encoding);
@@ -126,6 +125,7 @@ namespace PSSocket.Commands
         protected override void ProcessRecord()
         {
             SocketSession session = Session!;
+            Enforce(OptionRules.SendDestination, new OptionFacts(this) { Protocol = session.Protocol, Target = ComputerName });
             if (ParameterSetName == FileSet || ParameterSetName == LiteralFileSet)
             {
                 SendFiles(session);

@@ -95,6 +95,7 @@ namespace PSSocket.ErrorRecords
             [ErrorIds.NotASocket] = ErrorCategory.InvalidArgument,
             [ErrorIds.SocketTypeMismatch] = ErrorCategory.ProtocolError,
             [ErrorIds.AccessDenied] = ErrorCategory.PermissionDenied,
+            [ErrorIds.RawSocketNotPermitted] = ErrorCategory.PermissionDenied,
         };
     
 

@@ -173,5 +173,9 @@ namespace PSSocket.Errors
 
         /// <summary>The proxy's answer is not the protocol asked for (a wrong version, a garbled or cut-short reply).</summary>
         public const string ProxyProtocolError = "ProxyProtocolError";
+
+        // Raw sockets (New-Socket and Connect-Socket -Protocol Raw)
+        /// <summary>The system refused a raw socket: the process lacks root or CAP_NET_RAW (Linux), or administrator rights (Windows).</summary>
+        public const string RawSocketNotPermitted = "RawSocketNotPermitted";
     }
 }

@@ -46,8 +46,11 @@ namespace PSSocket.Sessions
                 _session.StreamFor("secure with TLS");
             }
 
+            // Linux names no peer for a connected raw socket (getpeername needs a port): the address connected to stands in.
+            IPAddress? attempted = null;
+            request.Attempting += address => attempted = address;
             Socket socket = _session.ConnectSockets.Connect(request);
-            _session.AdoptConnected(socket, request.Host, null);
+            _session.AdoptConnected(socket, request.Host, null, _session.Protocol == SocketProtocol.Raw && attempted != null ? new IPEndPoint(attempted, 0) : null);
         }
 
         /// <summary>The next datagram, as the pump queued it; NotBound before the session has a local address.</summary>
@@ -106,7 +109,7 @@ namespace PSSocket.Sessions
             }
 
             Interlocked.Increment(ref _datagramsSent);
-            if (_session.Protocol == SocketProtocol.Udp)
+            if (_session.Protocol == SocketProtocol.Udp || _session.Protocol == SocketProtocol.Raw)
             {
                 _session.MarkBoundBySend(socket);
             }
@@ -241,12 +244,14 @@ namespace PSSocket.Sessions
             }
 
             bool ipv4 = to is IPEndPoint ip ? ip.AddressFamily == AddressFamily.InterNetwork || ip.Address.IsIPv4MappedToIPv6 : socket.AddressFamily == AddressFamily.InterNetwork;
-            int limit = ipv4 ? SocketSession.MaxUdpDatagramIPv4 : SocketSession.MaxUdpDatagramIPv6;
+            bool raw = _session.Protocol == SocketProtocol.Raw;
+            int limit = raw ? (ipv4 ? RawSockets.MaxPayloadIPv4 : RawSockets.MaxPayloadIPv6)
+                : ipv4 ? SocketSession.MaxUdpDatagramIPv4 : SocketSession.MaxUdpDatagramIPv6;
             if (length > limit)
             {
                 throw new SocketSessionException(
                     ErrorIds.DatagramTooLarge,
-                    $"A {length}-byte datagram is larger than UDP over {(ipv4 ? "IPv4" : "IPv6")} carries ({limit} bytes); nothing was sent. Split the data, or use TCP.",
+                    $"A {length}-byte datagram is larger than {(raw ? "an IP packet" : "UDP")} over {(ipv4 ? "IPv4" : "IPv6")} carries ({limit} bytes); nothing was sent. Split the data{(raw ? string.Empty : ", or use TCP")}.",
                     _session);
             }
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using PSSocket.Framing;
 
 namespace PSSocket.Sessions
 {
@@ -13,8 +14,9 @@ namespace PSSocket.Sessions
     {
         private readonly byte[] _payload;
 
-        internal SocketDatagram(SocketSession session, byte[] payload, object data, EndPoint? remoteEndPoint, DateTime receivedAt)
+        internal SocketDatagram(SocketSession session, byte[] payload, object data, EndPoint? remoteEndPoint, DateTime receivedAt, IPv4Header? ipHeader = null)
         {
+            IPHeader = ipHeader;
             Session = session;
             _payload = payload;
             Data = data;
@@ -32,6 +34,12 @@ namespace PSSocket.Sessions
         public EndPoint? RemoteEndPoint { get; }
 
         public DateTime ReceivedAt { get; }
+
+        /// <summary>
+        /// Raw IPv4 sessions: the IP header the system put in front of the payload, which Data leaves out (TTL,
+        /// source, destination...). Null for the other kinds, and for raw IPv6, whose sockets receive no header.
+        /// </summary>
+        public IPv4Header? IPHeader { get; }
 
         public SocketSession Session { get; }
 

@@ -63,6 +63,9 @@ namespace PSSocket.Sessions
 
         public SocketProtocol Protocol => _settings.Protocol;
 
+        /// <summary>A Raw session's IP protocol (Icmp, IcmpV6, ...); null for the other kinds.</summary>
+        public IPProtocol? IPProtocol => _settings.IPProtocol;
+
         public SocketRole Role { get; }
 
         public SocketState State => _state;
@@ -251,7 +254,9 @@ namespace PSSocket.Sessions
                 _state = SocketState.Closed;
                 ClosedAt = DateTime.Now;
                 socket = _socket;
-                if (connected)
+
+                // A raw socket made by socket(2) (NativeRawSocket) closes only once shutdown has woken its receive thread.
+                if (connected || (Protocol == SocketProtocol.Raw && socket != null))
                 {
                     try
                     {
@@ -302,8 +307,9 @@ namespace PSSocket.Sessions
         /// <summary>
         /// A connected socket (a connect, or an accepted connection): the session's socket from now on, replacing any
         /// other. <paramref name="secured"/>, when given, is its TLS stream. A session closed meanwhile closes them too.
+        /// <paramref name="peer"/> stands in when the system names no peer (a connected raw socket has no port to name).
         /// </summary>
-        internal void AdoptConnected(Socket socket, string? host, TlsHandshakeResult? secured)
+        internal void AdoptConnected(Socket socket, string? host, TlsHandshakeResult? secured, EndPoint? peer = null)
         {
             lock (_stateGate)
             {
@@ -321,7 +327,7 @@ namespace PSSocket.Sessions
 
                 _socket = socket;
                 LocalEndPoint = EndPoints.Normalize(socket.LocalEndPoint);
-                RemoteEndPoint = EndPoints.PeerOf(socket);
+                RemoteEndPoint = EndPoints.PeerOf(socket) ?? peer;
                 RemoteHost = host;
                 ConnectedAt = DateTime.Now;
                 _stream?.Attach(socket);

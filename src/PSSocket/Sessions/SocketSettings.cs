@@ -43,6 +43,9 @@ namespace PSSocket.Sessions
         /// <summary>The multicast groups a bound UDP session joins.</summary>
         public IPAddress[] MulticastGroups { get; set; } = Array.Empty<IPAddress>();
 
+        /// <summary>A Raw session's IP protocol (Icmp, IcmpV6, a number); null for the other kinds.</summary>
+        public IPProtocol? IPProtocol { get; set; }
+
         public IPFamily Family { get; set; } = IPFamily.Any;
         public bool NoDelay { get; set; }
         public int? SendBufferSize { get; set; }
@@ -82,7 +85,8 @@ namespace PSSocket.Sessions
 
         private void ApplyKindOptions(Socket socket)
         {
-            if (socket.AddressFamily == AddressFamily.InterNetworkV6 && !socket.IsBound && !socket.Connected)
+            // A raw IPv6 socket is bound to its protocol from the start, and Linux refuses IPV6_V6ONLY on it.
+            if (socket.AddressFamily == AddressFamily.InterNetworkV6 && !socket.IsBound && !socket.Connected && socket.SocketType != SocketType.Raw)
             {
                 // IPV6_V6ONLY can only be set before bind; an accepted socket inherits its listener's.
                 socket.DualMode = DualMode;
@@ -118,7 +122,9 @@ namespace PSSocket.Sessions
         /// <summary>A socket of the session's protocol in <paramref name="family"/>, with these options.</summary>
         internal Socket NewSocket(AddressFamily family)
         {
-            var socket = new Socket(family, Protocol.SocketType(), Protocol.ProtocolType());
+            Socket socket = Protocol == SocketProtocol.Raw
+                ? RawSockets.Open(family, IPProtocol, IPProtocol)
+                : new Socket(family, Protocol.SocketType(), Protocol.ProtocolType());
             ApplyTo(socket);
             return socket;
         }

@@ -66,6 +66,9 @@ namespace PSSocket.Transports
         private readonly object _owner;
         private readonly EndPoint _template;
         private readonly bool _unix;
+
+        /// <summary>A raw IPv4 socket receives each packet with its IP header, which is split off the payload.</summary>
+        private readonly bool _ipv4Raw;
         private readonly long _queueLimit;
         private Thread? _thread;
         private long _queuedCharge;
@@ -84,6 +87,7 @@ namespace PSSocket.Transports
             _counters = counters;
             _owner = owner;
             _unix = socket.AddressFamily == AddressFamily.Unix;
+            _ipv4Raw = socket.SocketType == SocketType.Raw && socket.AddressFamily == AddressFamily.InterNetwork;
             _template = _unix
                 ? unixSenderTemplate ?? throw new ArgumentNullException(nameof(unixSenderTemplate))
                 : new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
@@ -191,7 +195,7 @@ namespace PSSocket.Transports
                     throw entry.Error;
                 }
 
-                return new ReceivedDatagram(payload, entry.From, new DateTime(entry.TicksUtc, DateTimeKind.Utc));
+                return new ReceivedDatagram(payload, entry.From, new DateTime(entry.TicksUtc, DateTimeKind.Utc), entry.Header);
             }
         }
 
@@ -254,9 +258,11 @@ namespace PSSocket.Transports
                         continue;
                     }
 
+                    IPv4Header? header = _ipv4Raw ? IPv4Header.Read(buffer, count) : null;
+                    int start = header?.HeaderLength ?? 0;
                     Interlocked.Increment(ref _received);
-                    _counters.AddReceived(count);
-                    EnqueuePayload(buffer, count, Sender(from));
+                    _counters.AddReceived(count - start);
+                    EnqueuePayload(buffer, start, count - start, Sender(from), header);
                 }
             }
             catch (ObjectDisposedException)
@@ -338,7 +344,7 @@ namespace PSSocket.Transports
         }
 
         [MethodImpl(HotPath)]
-        private void EnqueuePayload(byte[] buffer, int count, EndPoint? from)
+        private void EnqueuePayload(byte[] buffer, int start, int count, EndPoint? from, IPv4Header? header)
         {
             lock (_gate)
             {
@@ -354,7 +360,7 @@ namespace PSSocket.Transports
                     _writeOffset = 0;
                 }
 
-                Buffer.BlockCopy(buffer, 0, _writeChunk, _writeOffset, count);
+                Buffer.BlockCopy(buffer, start, _writeChunk, _writeOffset, count);
                 if (from != null && from.Equals(_lastSender))
                 {
                     from = _lastSender;
@@ -368,6 +374,7 @@ namespace PSSocket.Transports
                     Length = count,
                     From = from,
                     TicksUtc = DateTime.UtcNow.Ticks,
+                    Header = header,
                 });
                 _writeOffset += count;
                 _queuedBytes += count;
@@ -427,6 +434,7 @@ namespace PSSocket.Transports
             public EndPoint? From;
             public long TicksUtc;
             public SocketSessionException? Error;
+            public IPv4Header? Header;
         }
     }
 }

@@ -19,6 +19,7 @@ namespace PSSocket.Tests.Cmdlets
         [InlineData("New-Socket -Broad", "-Broadcast")]
         [InlineData("New-Socket -Protocol UnixD", "UnixDatagram")]
         [InlineData("Connect-Socket -RevocationMode Onl", "Online")]
+        [InlineData("New-Socket -IPProtocol IcmpV", "IcmpV6")]
         public void TabCompletionOffersTheSharedParameters(string input, string expected)
         {
             string[] completions = PS.Run($"(TabExpansion2 '{input}' {input.Length}).CompletionMatches.CompletionText").All<string>().ToArray();
@@ -27,8 +28,9 @@ namespace PSSocket.Tests.Cmdlets
 
         [Theory]
         [InlineData("Connect-Socket", "Path", "Path:True SessionPath:True")]
-        [InlineData("Connect-Socket", "AddressFamily", "NewSession:False")]
-        [InlineData("Connect-Socket", "Protocol", "NewSession:False Path:False")]
+        [InlineData("Connect-Socket", "AddressFamily", "NewSession:False Raw:False")]
+        [InlineData("Connect-Socket", "Protocol", "NewSession:False Path:False Raw:False")]
+        [InlineData("Connect-Socket", "IPProtocol", "Raw:True")]
         [InlineData("Start-SocketTls", "Certificate", "ServerCertificate:True")]
         [InlineData("Start-SocketTls", "RequireClientCertificate", "ServerCertificate:False ServerCertificatePath:False")]
         [InlineData("Start-SocketTls", "TlsProtocol", "Client:False ServerCertificate:False ServerCertificatePath:False")]
