@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
@@ -16,10 +17,11 @@ namespace PSSocket.Commands
     /// <summary>
     /// Receives in the framing a protocol needs: what arrives first (no mode), exactly -Count bytes, one -Line,
     /// up to a -Delimiter, or -ToEnd of stream; -Stream writes each record as it arrives; -OutFile writes the
-    /// bytes to a file. Bytes a call does not consume stay buffered on the session.
+    /// bytes to a file. Bytes a call does not consume stay buffered on the session. -Stream over several stream
+    /// sessions writes SocketRecord objects from whichever session has a record, as they arrive.
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "SocketData", DefaultParameterSetName = ReceiveSet)]
-    [OutputType(typeof(string), typeof(byte[]), typeof(SocketDatagram), ParameterSetName = new[] { ReceiveSet })]
+    [OutputType(typeof(string), typeof(byte[]), typeof(SocketDatagram), typeof(SocketRecord), ParameterSetName = new[] { ReceiveSet })]
     [OutputType(typeof(FileInfo), ParameterSetName = new[] { OutFileSet })]
     public sealed class ReceiveSocketDataCommand : SocketCmdlet
     {
@@ -29,9 +31,10 @@ namespace PSSocket.Commands
         private const string OutFileSet = "OutFile";
         private const int ProgressActivityId = 0x50535332;
 
+        /// <summary>The sessions to receive from: one after another, or with -Stream over several stream sessions, all at once.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [ArgumentCompleter(typeof(SessionCompleter))]
-        public SocketSession? Session { get; set; }
+        public SocketSession[]? Session { get; set; }
 
         /// <summary>Receives exactly this many bytes (with -Stream: records of this size; with -OutFile: this many bytes to the file).</summary>
         [Parameter]
@@ -107,6 +110,9 @@ namespace PSSocket.Commands
 
         private Encoding? _encoding;
 
+        /// <summary>Stream sessions to stream from, gathered from the parameter and the pipeline; received in EndProcessing.</summary>
+        private readonly List<(SocketSession Session, SessionReceiver Receiver)> _streaming = new List<(SocketSession, SessionReceiver)>();
+
         protected override void BeginProcessing()
         {
             if (Encoding != null)
@@ -128,9 +134,31 @@ namespace PSSocket.Commands
 
         protected override void ProcessRecord()
         {
-            SocketSession session = Session!;
+            foreach (SocketSession session in Session!)
+            {
+                ReceiveFrom(session);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_streaming.Count == 1)
+            {
+                (SocketSession session, SessionReceiver receiver) = _streaming[0];
+                ReceiveStream(session, receiver, _encoding ?? session.Encoding, TimeoutFor(session));
+            }
+            else if (_streaming.Count > 1)
+            {
+                ReceiveMany();
+            }
+        }
+
+        private int TimeoutFor(SocketSession session) => IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout;
+
+        private void ReceiveFrom(SocketSession session)
+        {
             Encoding encoding = _encoding ?? session.Encoding;
-            int timeout = IsBound(nameof(Timeout)) ? Timeout : session.ReceiveTimeout;
+            int timeout = TimeoutFor(session);
             if (IsDebug)
             {
                 WriteDebug($"Session {session.Id}: {session.BytesBuffered} bytes buffered before the receive; waits up to {timeout} ms.");
@@ -155,7 +183,7 @@ namespace PSSocket.Commands
             }
             else if (Streaming)
             {
-                ReceiveStream(session, receiver!, encoding, timeout);
+                _streaming.Add((session, receiver!));
             }
             else if (timeout == 0)
             {
@@ -164,7 +192,7 @@ namespace PSSocket.Commands
             else
             {
                 byte[]? received = null;
-                if (TryRun(() => received = ReceiveOne(receiver!, encoding, Deadline.After(timeout))))
+                if (TryRun(() => received = ReceiveOne(session, receiver!, encoding, Deadline.After(timeout))))
                 {
                     WriteRecord(session, received, encoding);
                 }
@@ -191,6 +219,70 @@ namespace PSSocket.Commands
             }
         }
 
+        /// <summary>
+        /// -Stream over several stream sessions: each record as it becomes whole, from whichever session, as a
+        /// SocketRecord; until every session ended, -MaxCount records, nothing for the idle -Timeout, the -Duration
+        /// window, or Ctrl+C. A session that fails is reported and left; the others go on.
+        /// </summary>
+        private void ReceiveMany()
+        {
+            int idleTimeout = IsBound(nameof(Timeout)) ? Timeout : LongestReceiveTimeout();
+            var many = new ManySessionReceiver(_streaming, (session, receiver, deadline) => ReceiveOne(session, receiver, _encoding ?? session.Encoding, deadline));
+            for (int written = 0; MaxCount == 0 || written < MaxCount;)
+            {
+                MergedRecord next;
+                try
+                {
+                    int wait = RecordDeadline(idleTimeout).RemainingMilliseconds;
+                    next = many.Next(wait, StopToken);
+                }
+                catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                switch (next.Outcome)
+                {
+                    case MergedOutcome.Record:
+                        SocketSession from = next.Session!;
+                        byte[] record = next.Record!;
+                        object data = AsByteArray ? record : (object)(_encoding ?? from.Encoding).GetString(record);
+                        WriteObject(new SocketRecord(from, data, record.Length, DateTime.Now));
+                        written++;
+                        break;
+                    case MergedOutcome.Ended:
+                        WriteVerbose($"Session {next.Session!.Id}: the peer closed the connection and nothing is buffered; {many.OpenCount} session(s) still open.");
+                        break;
+                    case MergedOutcome.Failed:
+                        WriteError(ErrorRecordFactory.From(next.Error!));
+                        break;
+                    case MergedOutcome.IdleTimedOut:
+                        WriteVerbose($"Nothing arrived on {many.OpenCount} session(s) for {idleTimeout} ms; the stream ends after {written} records.");
+                        return;
+                    default:
+                        WriteVerbose($"Every session ended; the stream ends after {written} records.");
+                        return;
+                }
+            }
+        }
+
+        /// <summary>Without -Timeout, many sessions wait as long as the most patient of them would alone.</summary>
+        private int LongestReceiveTimeout()
+        {
+            int longest = 0;
+            foreach ((SocketSession session, SessionReceiver _) in _streaming)
+            {
+                if (session.ReceiveTimeout < 0)
+                {
+                    return System.Threading.Timeout.Infinite;
+                }
+
+                longest = Math.Max(longest, session.ReceiveTimeout);
+            }
+
+            return longest;
+        }
+
         private void ReceiveStream(SocketSession session, SessionReceiver receiver, Encoding encoding, int idleTimeout)
         {
             for (int written = 0; MaxCount == 0 || written < MaxCount; written++)
@@ -198,7 +290,7 @@ namespace PSSocket.Commands
                 byte[]? record;
                 try
                 {
-                    record = ReceiveOne(receiver, encoding, RecordDeadline(idleTimeout));
+                    record = ReceiveOne(session, receiver, encoding, RecordDeadline(idleTimeout));
                 }
                 catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut)
                 {
@@ -250,7 +342,7 @@ namespace PSSocket.Commands
 
         private int LengthLimit(int sessionLimit) => IsBound(nameof(MaxLength)) ? MaxLength : sessionLimit;
 
-        private byte[]? ReceiveOne(SessionReceiver receiver, Encoding encoding, Deadline deadline)
+        private byte[]? ReceiveOne(SocketSession session, SessionReceiver receiver, Encoding encoding, Deadline deadline)
         {
             switch (_mode)
             {
@@ -266,11 +358,11 @@ namespace PSSocket.Commands
                     }
 
                 case ReceiveMode.Line:
-                    return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(Session!.MaxRecordLength));
+                    return receiver.ReceiveUntil(encoding.GetBytes("\n"), encoding.GetBytes("\r"), deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(session.MaxRecordLength));
                 case ReceiveMode.Delimiter:
-                    return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(Session!.MaxRecordLength));
+                    return receiver.ReceiveUntil(encoding.GetBytes(Delimiter!), null, deadline, StopToken, TextBoundary.UnitSize(encoding), LengthLimit(session.MaxRecordLength));
                 case ReceiveMode.ToEnd:
-                    return receiver.ReceiveToEnd(deadline, StopToken, LengthLimit(Session!.MaxToEndLength));
+                    return receiver.ReceiveToEnd(deadline, StopToken, LengthLimit(session.MaxToEndLength));
                 default:
                     return receiver.ReceiveAvailable(AsByteArray ? null : encoding, deadline, StopToken);
             }
@@ -354,7 +446,7 @@ namespace PSSocket.Commands
             {
                 try
                 {
-                    received = ReceiveOne(receiver, encoding, Deadline.After(0));
+                    received = ReceiveOne(session, receiver, encoding, Deadline.After(0));
                 }
                 catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut)
                 {

@@ -38,6 +38,7 @@ namespace PSSocket.Framing
         private SocketSessionException? _reset;
         private int _buffered;
         private volatile bool _endOfStream;
+        private TaskCompletionSource<bool>? _turnEnded;
 
         /// <param name="received">Told of every byte count read from the source, for the session's counters.</param>
         /// <param name="onReset">Told once when the peer resets the connection, so the session's state can say so.</param>
@@ -233,6 +234,60 @@ namespace PSSocket.Framing
             TaskWaiter.Forget(_pendingRead);
         }
 
+        /// <summary>The read waiting for data, if any: when it completes this receiver may have more to give.</summary>
+        public Task? PendingRead => _pendingRead;
+
+        /// <summary>
+        /// Completes when the receive call now running, or the next one, ends its turn: when buffered bytes may have
+        /// been consumed. Take it before calling <see cref="ReadAhead"/>, so an end between the two is not missed.
+        /// </summary>
+        public Task NextTurnEnd()
+        {
+            var fresh = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (Interlocked.CompareExchange(ref _turnEnded, fresh, null) ?? fresh).Task;
+        }
+
+        /// <summary>
+        /// Reads what has arrived into the buffer without consuming a byte and without waiting (the session's
+        /// events read ahead with it): a later receive returns every byte. While the buffer holds
+        /// <paramref name="bufferLimit"/> bytes it reads nothing more. A failed source throws as a receive would.
+        /// </summary>
+        public ReadAheadResult ReadAhead(int bufferLimit)
+        {
+            if (!_turn.Wait(0))
+            {
+                return ReadAheadResult.Busy;
+            }
+
+            try
+            {
+                if (_endOfStream)
+                {
+                    return ReadAheadResult.EndOfStream;
+                }
+
+                if (_buffer.Count >= bufferLimit)
+                {
+                    return ReadAheadResult.Full;
+                }
+
+                try
+                {
+                    return Fill(Deadline.After(0), CancellationToken.None) ? ReadAheadResult.Arrived : ReadAheadResult.EndOfStream;
+                }
+                catch (SocketSessionException e) when (e.ErrorId == ErrorIds.ReceiveTimedOut)
+                {
+                    return ReadAheadResult.Waiting;
+                }
+            }
+            finally
+            {
+                // Not through Turn: reading ahead consumes nothing, so it wakes nobody who waits for a turn to end.
+                Publish();
+                _turn.Release();
+            }
+        }
+
         /// <param name="awaiting">What the call waits for, named when a timeout finds some bytes but not that.</param>
         private bool Fill(Deadline deadline, CancellationToken cancellationToken, int readSize = ReceiveBuffer.MinimumReadSize, string? awaiting = null)
         {
@@ -345,6 +400,7 @@ namespace PSSocket.Framing
             {
                 _receiver.Publish();
                 _receiver._turn.Release();
+                Interlocked.Exchange(ref _receiver._turnEnded, null)?.TrySetResult(true);
             }
         }
     }

@@ -171,7 +171,7 @@ namespace PSSocket.Sessions
 
             _channel?.Dispose();
             EndPoint? unixTemplate = socket.AddressFamily == AddressFamily.Unix ? UnixEndPoints.ReceiveTemplate() : null;
-            _channel = new DatagramChannel(socket, _session.Counters, _session, unixTemplate);
+            _channel = new DatagramChannel(socket, _session.Counters, _session, unixTemplate) { Arrived = _session.OnDatagramArrived };
             _channel.Start();
         }
 

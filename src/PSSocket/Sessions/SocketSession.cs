@@ -275,6 +275,7 @@ namespace PSSocket.Sessions
             _ownedFile?.Remove();
             _registry?.Remove(this);
             AfterClose?.Invoke(this);
+            _events?.OnClosed();
         }
 
         public void Dispose() => Close();
@@ -339,6 +340,8 @@ namespace PSSocket.Sessions
                     UseTls(secured);
                 }
             }
+
+            OnConnected();
         }
 
         /// <summary>STARTTLS done: from here on the stream side sends and receives through the TLS stream.</summary>
@@ -477,6 +480,75 @@ namespace PSSocket.Sessions
                 ErrorIds.SessionClosed,
                 LocalEndPoint == null ? $"Session {Id} is closed." : $"Session {Id} ({EndPoints.Format(LocalEndPoint)}) is closed.",
                 this);
+
+        #region Events
+        private SessionEvents? _events;
+
+        /// <summary>
+        /// Bytes (or a datagram) arrived and are buffered, ready for Receive-SocketData; nothing is consumed. The first
+        /// handler of DataArrived or PeerClosed starts the stream read-ahead (up to 1 MiB buffered); without one the
+        /// session reads only when a receive asks.
+        /// </summary>
+        public event EventHandler<SocketDataEventArgs>? DataArrived
+        {
+            add { Events.DataArrived += value; Events.SubscriptionsChanged(); }
+            remove { Events.DataArrived -= value; Events.SubscriptionsChanged(); }
+        }
+
+        /// <summary>The peer closed its send side (end of stream); raised once. Bytes still buffered stay readable.</summary>
+        public event EventHandler<SocketSessionEventArgs>? PeerClosed
+        {
+            add { Events.PeerClosed += value; Events.SubscriptionsChanged(); }
+            remove { Events.PeerClosed -= value; Events.SubscriptionsChanged(); }
+        }
+
+        /// <summary>The session became Connected; raised once.</summary>
+        public event EventHandler<SocketSessionEventArgs>? Connected
+        {
+            add => Events.Connected += value;
+            remove => Events.Connected -= value;
+        }
+
+        /// <summary>The session closed (Close-Socket, or the module closing it); raised once. (Closed() names the error.)</summary>
+        public event EventHandler<SocketSessionEventArgs>? SessionClosed
+        {
+            add => Events.Closed += value;
+            remove => Events.Closed -= value;
+        }
+
+        /// <summary>Receiving in the background failed (reset, TLS), or a background connect did: the error id and exception.</summary>
+        public event EventHandler<SocketErrorEventArgs>? Error
+        {
+            add => Events.Error += value;
+            remove => Events.Error -= value;
+        }
+
+        internal SessionEvents Events => LazyInitializer.EnsureInitialized(ref _events, () => new SessionEvents(this))!;
+
+        /// <summary>
+        /// The one place a session becomes Connected for its events: raises Connected once and starts a wanted
+        /// read-ahead. AdoptConnected calls it; call it outside the state gate.
+        /// </summary>
+        internal void OnConnected() => _events?.OnConnected();
+
+        /// <summary>Raises Error; for failures no cmdlet call is there to report (a background connect).</summary>
+        internal void OnError(SocketSessionException error) => _events?.OnError(error);
+
+        /// <summary>A datagram was queued for receiving (the datagram receiver's thread).</summary>
+        internal void OnDatagramArrived() => _events?.OnDataArrived();
+
+        /// <summary>No read-ahead until disposed: STARTTLS reads the socket itself.</summary>
+        internal IDisposable PauseReadAhead() => _events?.Pause() ?? NoPause.Instance;
+
+        private sealed class NoPause : IDisposable
+        {
+            public static readonly NoPause Instance = new NoPause();
+
+            public void Dispose()
+            {
+            }
+        }
+        #endregion
 
         /// <summary>Call under the state gate.</summary>
         private void UseTls(TlsHandshakeResult secured)

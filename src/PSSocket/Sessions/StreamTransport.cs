@@ -163,6 +163,14 @@ namespace PSSocket.Sessions
         /// </param>
         public void StartTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken, bool afterPlaintext)
         {
+            using (_session.PauseReadAhead())
+            {
+                UpgradeToTls(options, timeout, discardUnread, cancellationToken, afterPlaintext);
+            }
+        }
+
+        private void UpgradeToTls(TlsOptions options, int timeout, bool discardUnread, CancellationToken cancellationToken, bool afterPlaintext)
+        {
             (Socket socket, SessionReceiver receiver, TrackedReceiveSource? plain) = _session.WithState((state, own) =>
             {
                 if (state != SocketState.Connected)

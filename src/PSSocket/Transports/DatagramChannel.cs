@@ -96,6 +96,9 @@ namespace PSSocket.Transports
 
         public Socket Socket => _socket;
 
+        /// <summary>Told on the receive thread after each datagram is queued (the session's DataArrived).</summary>
+        public Action? Arrived { get; set; }
+
         /// <summary>Payload bytes received and not yet returned.</summary>
         public int BytesBuffered
         {
@@ -382,6 +385,7 @@ namespace PSSocket.Transports
             }
 
             _available.Release();
+            Arrived?.Invoke();
         }
 
         private void EnqueueError(SocketSessionException error)
