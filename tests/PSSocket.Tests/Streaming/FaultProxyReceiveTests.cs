@@ -13,12 +13,19 @@ namespace PSSocket.Tests.Streaming
         private const string Framed = "alpha\r\nbeta\nrec1;rec2;12345tail-bytes";
 
         /// <summary>A raw server that sends <paramref name="payload"/> to its first client and closes (or keeps the connection while the test runs).</summary>
-        private static (Socket listener, Task serving) Serve(string payload, bool close = true)
+        /// <param name="afterRequest">Answer only once the client has sent a byte, so a fault on the answer cannot race the connect.</param>
+        private static (Socket listener, Task serving) Serve(string payload, bool close = true, bool afterRequest = false)
         {
             Socket listener = RawPeer.Listen();
             Task serving = Task.Run(() =>
             {
                 using Socket client = listener.Accept();
+                if (afterRequest)
+                {
+                    client.ReceiveTimeout = 15_000;
+                    client.Receive(new byte[1]);
+                }
+
                 client.Send(Encoding.UTF8.GetBytes(payload));
                 if (close)
                 {
@@ -76,12 +83,12 @@ namespace PSSocket.Tests.Streaming
         [Fact]
         public void AResetAfterSevenBytesRaisesConnectionResetAndKeepsTheSeven()
         {
-            (Socket listener, _) = Serve("partial and then more\n", close: false);
+            (Socket listener, _) = Serve("partial and then more\n", close: false, afterRequest: true);
             using (listener)
             using (var proxy = new FaultProxy(RawPeer.PortOf(listener), toClient: FaultRule.Reset(7)))
             {
                 ScriptResult result = PS.Run(
-                    $"$s = Connect-Socket 127.0.0.1 {proxy.Port} -Timeout 5000; $s | Receive-SocketData -Line -Timeout 5000; $s.BytesBuffered");
+                    $"$s = Connect-Socket 127.0.0.1 {proxy.Port} -Timeout 5000; $s | Send-SocketData -Data 'go'; $s | Receive-SocketData -Line -Timeout 5000; $s.BytesBuffered");
                 Assert.Equal(new[] { "ConnectionReset" }, result.ErrorIds);
                 Assert.Equal(7, result.Output.Single().BaseObject);
             }
