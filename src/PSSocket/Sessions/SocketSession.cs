@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Framing;
+using PSSocket.Proxies;
 using PSSocket.Servers;
 using PSSocket.Tls;
 using PSSocket.Transports;
@@ -74,6 +75,9 @@ namespace PSSocket.Sessions
 
         /// <summary>The host name given to Connect-Socket, when the session connected out.</summary>
         public string? RemoteHost { get; private set; }
+
+        /// <summary>The proxy the session's connection goes through (RemoteEndPoint is then the target, as asked of the proxy); null for a direct connection.</summary>
+        public ProxyEndPoint? Proxy { get; private set; }
 
         public long BytesSent => _counters.BytesSent;
 
@@ -303,8 +307,10 @@ namespace PSSocket.Sessions
         /// <summary>
         /// A connected socket (a connect, or an accepted connection): the session's socket from now on, replacing any
         /// other. <paramref name="secured"/>, when given, is its TLS stream. A session closed meanwhile closes them too.
+        /// <paramref name="tunnel"/>, when given, is the proxy's tunnel the socket carries: the remote end point is its
+        /// target, and its leftover bytes are received first (unless TLS took them already).
         /// </summary>
-        internal void AdoptConnected(Socket socket, string? host, TlsHandshakeResult? secured)
+        internal void AdoptConnected(Socket socket, string? host, TlsHandshakeResult? secured, ProxyTunnelResult? tunnel = null)
         {
             lock (_stateGate)
             {
@@ -322,10 +328,11 @@ namespace PSSocket.Sessions
 
                 _socket = socket;
                 LocalEndPoint = EndPoints.Normalize(socket.LocalEndPoint);
-                RemoteEndPoint = EndPoints.PeerOf(socket);
+                RemoteEndPoint = tunnel == null ? EndPoints.PeerOf(socket) : tunnel.TargetEndPoint;
                 RemoteHost = host;
+                Proxy = tunnel?.Proxy;
                 ConnectedAt = DateTime.Now;
-                _stream?.Attach(socket);
+                _stream?.Attach(socket, secured == null ? tunnel?.Leftover : null);
                 _counters.Touch();
                 _state = SocketState.Connected;
                 _datagrams?.Start(socket);
