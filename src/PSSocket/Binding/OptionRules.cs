@@ -13,7 +13,7 @@ namespace PSSocket.Binding
     internal static class OptionRules
     {
         private const string Conflict = ErrorIds.ConflictingParameters;
-        private const string ACredential = "([pscredential]::new('user', (ConvertTo-SecureString 'secret' -AsPlainText -Force)))";
+        private const string ACredential = "([pscredential]::new('user', [System.Security.SecureString]::new()))";
         private const string AnX509 = "([System.Security.Cryptography.X509Certificates.X509Certificate2]::new())";
 
         /// <summary>SO_BROADCAST on a session that is not Udp (New-Socket, Connect-Socket).</summary>
