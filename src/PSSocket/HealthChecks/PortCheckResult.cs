@@ -33,7 +33,7 @@ namespace PSSocket.HealthChecks
         /// <summary>True when Status is Open.</summary>
         public bool Success { get; set; }
 
-        /// <summary>How long the TCP connect to RemoteAddress took (or took to fail), in milliseconds.</summary>
+        /// <summary>How long the TCP connect to RemoteAddress took (or took to fail), in milliseconds; through a proxy, the connect to it and the tunnel.</summary>
         public double? LatencyMs { get; set; }
 
         /// <summary>The operating system's socket error (ConnectionRefused, HostUnreachable, ...), when there was one.</summary>

@@ -213,6 +213,12 @@ namespace PSSocket.Sessions
                     ErrorIds.AddressFamilyMismatch, $"Session {Id} is a {Protocol} session; connect it to a socket path (-Path), not to a host and port.", this);
             }
 
+            if (_datagrams != null && request.Proxy != null)
+            {
+                throw new SocketSessionException(
+                    ErrorIds.ConflictingParameters, $"Session {Id} is a {Protocol} session; a proxy carries TCP connections only.", this);
+            }
+
             if (_datagrams != null)
             {
                 _datagrams.Connect(request);
