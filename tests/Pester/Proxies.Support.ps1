@@ -1,7 +1,10 @@
 # Support for Proxies.Tests.ps1: real proxy servers (danted, tinyproxy, ncat --proxy-type http) started on loopback
 # with their own configuration in a folder of their own, each stopped by its process id; the system account danted
 # checks SOCKS5 passwords against; and a target that speaks first (socat). The same logic as the xunit ProxyDaemon.
-# Dot-source after _Common.ps1 (it uses Wait-Until and $TestDirectory).
+# Dot-source after _Common.ps1 (it uses Wait-Until and $TestDirectory). Processes are stopped and ports handed out
+# by the helpers of Certificates.Support.ps1.
+
+. "$PSScriptRoot/Certificates.Support.ps1"
 
 $script:ProxyUserName = 'pssocketproxy'
 $script:ProxyUserPassword = 'Proxy-Pass-1'
@@ -20,12 +23,6 @@ function Get-ProxyProgram([string] $Name) {
 function Test-ProxyProgramMissing([string[]] $Name) {
     if ($env:CI -eq 'true') { return $false }
     [bool] ($Name | Where-Object { -not (Get-ProxyProgram $_) })
-}
-
-function Get-FreeProxyPort {
-    $listener = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
 # Runs $Path with its streams on files in $Folder: the shell redirects them, then execs the program, so the process
@@ -48,7 +45,7 @@ function Start-ProxyDaemon([string] $Program, [string] $Configuration, [string[]
     if (-not $path) { throw "$Program is not installed; .ci/run installs it with apt-get." }
     $folder = Join-Path $script:TestDirectory "$Program-$([guid]::NewGuid().ToString('N'))"
     $null = New-Item -ItemType Directory -Path $folder
-    $port = Get-FreeProxyPort
+    $port = Get-FreeLoopbackPort
     $config = Join-Path $folder "$Program.conf"
     $fill = { param([string] $Text) $Text.Replace('{folder}', $folder).Replace('{port}', "$port").Replace('{config}', $config) }
     if ($Configuration) { Set-Content -LiteralPath $config -Value (& $fill $Configuration) }
@@ -68,50 +65,23 @@ function Start-ProxyDaemon([string] $Program, [string] $Configuration, [string[]
     $daemon
 }
 
-# SIGTERM first, so the daemon's children go too; then a kill, by the same id.
+# By its id: SIGTERM first, so the daemon's children go too.
 function Stop-ProxyDaemon($Daemon) {
-    if (-not $Daemon) { return }
-    $process = $Daemon.Process
-    if (-not $process.HasExited) {
-        & kill -TERM $process.Id 2>$null
-        if (-not $process.WaitForExit(5000)) {
-            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
-            $null = $process.WaitForExit(5000)
-        }
-    }
-    $process.Dispose()
+    if ($Daemon) { Stop-ServerProcess $Daemon.Process }
 }
+
+# The configurations the xunit proxy tests use too; {port}, {folder} and {config} are Start-ProxyDaemon's.
+$script:ProxyConfigurations = Join-Path $PSScriptRoot '../proxies'
 
 # danted without authentication ('none') or with user name and password ('username'), connects to $BlockedPort refused by a rule.
 function Start-Dante([string] $Method = 'none', [int] $BlockedPort = 9) {
-    $configuration = @"
-logoutput: stderr
-internal: 127.0.0.1 port = {port}
-external: 127.0.0.1
-clientmethod: none
-socksmethod: $Method
-user.privileged: root
-user.unprivileged: nobody
-client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-socks block { from: 0.0.0.0/0 to: 127.0.0.1/32 port = $BlockedPort }
-socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 command: connect }
-"@
+    $configuration = (Get-Content -Raw "$script:ProxyConfigurations/danted.conf").Replace('{method}', $Method).Replace('{blocked}', "$BlockedPort")
     Start-ProxyDaemon danted $configuration '-f', '{config}', '-p', '{folder}/danted.pid'
 }
 
 # tinyproxy in the foreground; $Extra adds configuration lines (BasicAuth user password).
 function Start-Tinyproxy([string] $Extra = '') {
-    $configuration = @"
-Port {port}
-Listen 127.0.0.1
-Timeout 30
-Allow 127.0.0.1
-MaxClients 20
-User nobody
-Group nogroup
-LogLevel Info
-$Extra
-"@
+    $configuration = (Get-Content -Raw "$script:ProxyConfigurations/tinyproxy.conf") + "`n$Extra`n"
     Start-ProxyDaemon tinyproxy $configuration '-d', '-c', '{config}'
 }
 
@@ -138,7 +108,7 @@ function New-ProxyCredential([string] $Password = $script:ProxyUserPassword) {
 function Start-GreetingTarget([string] $Greeting = '220 socat-target ready') {
     $script = Join-Path $script:TestDirectory "greeting-$([guid]::NewGuid().ToString('N')).sh"
     Set-Content -LiteralPath $script -Value "printf '$Greeting\n'`nexec cat"
-    $port = Get-FreeProxyPort
+    $port = Get-FreeLoopbackPort
     $folder = Join-Path $script:TestDirectory "socat-$port"
     $null = New-Item -ItemType Directory -Path $folder
     $process = Start-DaemonProcess (Get-ProxyProgram socat) "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork", "EXEC:/bin/sh $script" $folder

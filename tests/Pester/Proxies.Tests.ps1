@@ -81,7 +81,7 @@ Describe 'Connect-Socket -Proxy socks5:// (danted)' -Skip:$noDante {
     }
 
     It 'fails a target that refuses with ProxyTargetUnreachable, and one its rules block with ProxyRefused' {
-        $closed = Get-FreeProxyPort
+        $closed = Get-FreeLoopbackPort
         { Connect-Socket 127.0.0.1 $closed -Proxy $proxy -Timeout 10000 -ErrorAction Stop } |
             Should -Throw -ErrorId "ProxyTargetUnreachable,$connect"
         { Connect-Socket 127.0.0.1 $blocked.LocalEndPoint.Port -Proxy $proxy -Timeout 10000 -ErrorAction Stop } |
@@ -90,7 +90,7 @@ Describe 'Connect-Socket -Proxy socks5:// (danted)' -Skip:$noDante {
     }
 
     It 'reports each port through the proxy: Open, Refused, and ProxyFailed where the proxy would not go' {
-        $closed = Get-FreeProxyPort
+        $closed = Get-FreeLoopbackPort
         $results = Test-SocketPort 127.0.0.1 $echo.LocalEndPoint.Port, $closed, $blocked.LocalEndPoint.Port -Proxy $proxy -Timeout 10000
         $results[0].Status | Should -Be 'Open'
         $results[0].Proxy | Should -Be $proxy
@@ -109,26 +109,36 @@ Describe 'Connect-Socket -Proxy socks5:// (danted)' -Skip:$noDante {
     }
 }
 
-Describe 'Connect-Socket -Proxy socks5:// -ProxyCredential (danted, username)' -Skip:$noDante {
+Describe 'Connect-Socket -Proxy -ProxyCredential (<Name>)' -ForEach @(
+    @{ Name = 'danted, username'; Missing = $noDante; Scheme = 'socks5' }
+    @{ Name = 'tinyproxy, BasicAuth'; Missing = $noTinyproxy; Scheme = 'http' }
+) {
     BeforeAll {
-        Initialize-ProxyUser
-        $dante = Start-Dante username
-        $proxy = "socks5://127.0.0.1:$($dante.Port)"
+        $daemon = if ($Scheme -eq 'socks5') {
+            Initialize-ProxyUser
+            Start-Dante username
+        }
+        else {
+            Start-Tinyproxy "BasicAuth $($script:ProxyUserName) $($script:ProxyUserPassword)"
+        }
+        $proxy = "$($Scheme)://127.0.0.1:$($daemon.Port)"
     }
 
     AfterAll {
-        Stop-ProxyDaemon $dante
+        Stop-ProxyDaemon $daemon
     }
 
-    It 'fails without a credential and with a wrong password with ProxyAuthenticationFailed' {
+    It 'fails without a credential and with a wrong password with ProxyAuthenticationFailed' -Skip:$Missing {
         { Connect-Socket 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -Timeout 10000 -ErrorAction Stop } |
             Should -Throw -ErrorId "ProxyAuthenticationFailed,$connect"
         { Connect-Socket 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -ProxyCredential (New-ProxyCredential 'wrong') -Timeout 10000 -ErrorAction Stop } |
             Should -Throw -ErrorId "ProxyAuthenticationFailed,$connect"
-        (Test-SocketPort 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -Timeout 10000).ErrorId | Should -Be 'ProxyAuthenticationFailed'
+        $result = Test-SocketPort 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -Timeout 10000
+        $result.Status | Should -Be 'ProxyFailed'
+        $result.ErrorId | Should -Be 'ProxyAuthenticationFailed'
     }
 
-    It 'goes through with the user name and password, and Proxy shows the user but never the password' {
+    It 'goes through with the user name and password, and Proxy shows the user but never the password' -Skip:$Missing {
         $s = Connect-Socket 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -ProxyCredential (New-ProxyCredential) -Timeout 10000
         try {
             Assert-Echoes $s 20000 44
@@ -138,6 +148,8 @@ Describe 'Connect-Socket -Proxy socks5:// -ProxyCredential (danted, username)' -
         finally {
             $s | Close-Socket
         }
+        (Test-SocketPort 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -ProxyCredential (New-ProxyCredential) -Timeout 10000).Status |
+            Should -Be 'Open'
     }
 }
 
@@ -174,31 +186,13 @@ Describe 'Connect-Socket -Proxy http:// (<Name>)' -ForEach @(
     }
 
     It 'reports an open port, and a closed one by what the proxy answers' -Skip:$Missing {
-        $closed = Get-FreeProxyPort
+        $closed = Get-FreeLoopbackPort
         { Connect-Socket 127.0.0.1 $closed -Proxy $proxy -Timeout 10000 -ErrorAction Stop } |
             Should -Throw -ErrorId "$ClosedId,$connect"
         $results = Test-SocketPort 127.0.0.1 $echo.LocalEndPoint.Port, $closed -Proxy $proxy -Timeout 10000
         $results[0].Status | Should -Be 'Open'
         $results[1].Status | Should -Be $ClosedStatus
         $results[1].ErrorId | Should -Be $ClosedId
-    }
-}
-
-Describe 'Connect-Socket -Proxy http:// -ProxyCredential (tinyproxy BasicAuth)' -Skip:$noTinyproxy {
-    BeforeAll {
-        $tinyproxy = Start-Tinyproxy "BasicAuth $($script:ProxyUserName) $($script:ProxyUserPassword)"
-        $proxy = "http://127.0.0.1:$($tinyproxy.Port)"
-    }
-
-    AfterAll {
-        Stop-ProxyDaemon $tinyproxy
-    }
-
-    It 'fails without the credential with ProxyAuthenticationFailed and goes through with it' {
-        { Connect-Socket 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -Timeout 10000 -ErrorAction Stop } |
-            Should -Throw -ErrorId "ProxyAuthenticationFailed,$connect"
-        $s = Connect-Socket 127.0.0.1 $echo.LocalEndPoint.Port -Proxy $proxy -ProxyCredential (New-ProxyCredential) -Timeout 10000
-        try { Assert-Echoes $s 30000 53 } finally { $s | Close-Socket }
     }
 }
 
@@ -254,7 +248,7 @@ Describe 'Proxy errors without a proxy server' {
     }
 
     It 'reports a proxy that cannot be reached as ProxyFailed, not as the port''s state' {
-        $closed = Get-FreeProxyPort
+        $closed = Get-FreeLoopbackPort
         $result = Test-SocketPort 127.0.0.1 $echo.LocalEndPoint.Port -Proxy "socks5://127.0.0.1:$closed" -Timeout 5000
         $result.Status | Should -Be 'ProxyFailed'
         $result.ErrorId | Should -Be 'ConnectionRefused'
