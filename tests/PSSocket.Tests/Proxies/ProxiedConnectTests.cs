@@ -2,7 +2,10 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,7 +13,10 @@ using PSSocket.Errors;
 using PSSocket.HealthChecks;
 using PSSocket.Proxies;
 using PSSocket.Sessions;
+using PSSocket.Tests.Tls;
 using PSSocket.Threading;
+using PSSocket.Tls;
+using PSSocket.Tls.StartTls;
 using Xunit;
 using static PSSocket.Tests.Proxies.ScriptedProxy;
 
@@ -113,6 +119,39 @@ namespace PSSocket.Tests.Proxies
             Assert.Equal("no-such-host.invalid", request.Tunnel!.TargetHost);
             byte[] sent = proxy.Received.ElementAt(1);
             Assert.Equal("no-such-host.invalid", Encoding.ASCII.GetString(sent, 5, sent[4]));
+        }
+
+        [Fact]
+        public void AGreetingThatCameWithTheReplyIsReadByTheStartTlsDialogueAndTlsRunsOverTheTunnel()
+        {
+            // One server plays the SOCKS5 proxy and, behind it, an SMTP server whose greeting rides with the proxy's reply.
+            using var server = new LoopbackServer(async (socket, token) =>
+            {
+                await Read(3)(socket, new System.Collections.Concurrent.ConcurrentQueue<byte[]>(), token);
+                await socket.SendAsync(new byte[] { 5, 0 }, SocketFlags.None);
+                await ReadSocksRequest()(socket, new System.Collections.Concurrent.ConcurrentQueue<byte[]>(), token);
+                await socket.SendAsync(Succeeded.Concat(Encoding.ASCII.GetBytes("220 mail.pssocket.test ESMTP\r\n")).ToArray(), SocketFlags.None);
+                await LoopbackServer.ReadLine(socket, token);
+                await LoopbackServer.Send(socket, "250-mail.pssocket.test\r\n250 STARTTLS\r\n", token);
+                await LoopbackServer.ReadLine(socket, token);
+                await LoopbackServer.Send(socket, "220 go ahead\r\n", token);
+                using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
+                await ssl.AuthenticateAsServerAsync(TestCertificates.Server, false, SslProtocols.None, false);
+                await LoopbackServer.EchoLines(ssl, token);
+            });
+            using SocketSession session = NewClient();
+            var tls = new TlsClientOptions { StartTls = StartTlsProtocol.Smtp, TrustedCertificates = new X509Certificate2Collection(TestCertificates.CaPublic) };
+
+            session.Connect(new ConnectRequest("localhost", 25, 10_000, CancellationToken.None)
+            {
+                Proxy = ProxyEndPoint.Parse($"socks5://127.0.0.1:{server.Port}"),
+                Tls = tls,
+            });
+
+            Assert.True(session.Tls!.NameMatches);
+            byte[] line = Encoding.ASCII.GetBytes("through\n");
+            session.Stream.Send(line, 0, line.Length, CancellationToken.None);
+            Assert.Equal("THROUGH\n", Encoding.ASCII.GetString(session.Stream.Receiver.ReceiveExactly(line.Length, Deadline.After(10_000), CancellationToken.None)));
         }
 
         [Theory]
