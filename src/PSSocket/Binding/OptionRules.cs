@@ -13,6 +13,7 @@ namespace PSSocket.Binding
     internal static class OptionRules
     {
         private const string Conflict = ErrorIds.ConflictingParameters;
+        private const string ACredential = "([pscredential]::new('user', [System.Security.SecureString]::new()))";
         private const string AnX509 = "([System.Security.Cryptography.X509Certificates.X509Certificate2]::new())";
 
         /// <summary>SO_BROADCAST on a session that is not Udp (New-Socket, Connect-Socket).</summary>
@@ -110,6 +111,23 @@ namespace PSSocket.Binding
                 f => f.Tls && f.Protocol.IsDatagram(),
                 f => $"-UseTls needs a stream session (Tcp or UnixStream); a {f.Protocol} session sends datagrams, which TLS does not carry.",
                 new[] { "Connect-Socket 127.0.0.1 1 -Protocol Udp -UseTls", "Connect-Socket 127.0.0.1 -IPProtocol Icmp -UseTls" }),
+        };
+
+        /// <summary>Connect-Socket and Test-SocketPort: a proxy carries a TCP connection, and a proxy credential needs a proxy.</summary>
+        public static readonly OptionRule[] ProxyUse =
+        {
+            new OptionRule(
+                "ProxyNeedsTcp",
+                Conflict,
+                f => f.Given("Proxy") && f.Protocol != SocketProtocol.Tcp,
+                f => $"-Proxy tunnels a TCP connection through a SOCKS5 or HTTP proxy; a {f.Protocol} session{(f.Given("Path") ? " to a socket path" : string.Empty)} cannot go through one.",
+                new[] { "Connect-Socket 127.0.0.1 1 -Protocol Udp -Proxy socks5://127.0.0.1:1", "Connect-Socket -Path ./none.sock -Proxy socks5://127.0.0.1:1" }),
+            new OptionRule(
+                "ProxyCredentialNeedsProxy",
+                Conflict,
+                f => f.Given("ProxyCredential") && !f.Given("Proxy"),
+                f => "-ProxyCredential is offered to the proxy named by -Proxy; add -Proxy.",
+                new[] { $"Connect-Socket 127.0.0.1 1 -ProxyCredential {ACredential}", $"Test-SocketPort 127.0.0.1 1 -ProxyCredential {ACredential}" }),
         };
 
         /// <summary>New-Socket: the kind of socket against its local address.</summary>
@@ -271,7 +289,7 @@ namespace PSSocket.Binding
 
         /// <summary>Every rule, for the test that walks the table.</summary>
         public static IEnumerable<OptionRule> All =>
-            TlsRequired.Concat(TlsClientIdentity).Concat(TlsServerIdentity).Concat(ConnectSocketKind).Concat(NewSocketKind)
+            TlsRequired.Concat(TlsClientIdentity).Concat(TlsServerIdentity).Concat(ConnectSocketKind).Concat(ProxyUse).Concat(NewSocketKind)
                 .Concat(ListenerRelayMode).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Distinct();
 
         /// <summary>The engine: the first rule of <paramref name="rules"/> that <paramref name="facts"/> break stops the command.</summary>

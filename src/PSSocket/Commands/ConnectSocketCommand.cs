@@ -3,6 +3,7 @@ using System.Management.Automation;
 using PSSocket.Binding;
 using PSSocket.ErrorRecords;
 using PSSocket.Errors;
+using PSSocket.Proxies;
 using PSSocket.Sessions;
 using PSSocket.Threading;
 using PSSocket.Tls;
@@ -69,7 +70,8 @@ namespace PSSocket.Commands
             }
             .Concat(TlsParameterCatalog.ClientIdentity())
             .Concat(TlsParameterCatalog.Trust)
-            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere })
+            .Concat(ProxyParameterCatalog.Everywhere));
 
         private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
@@ -85,6 +87,8 @@ namespace PSSocket.Commands
 
         private TlsClientOptions? _tls;
 
+        private ProxyEndPoint? _proxy;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -97,6 +101,8 @@ namespace PSSocket.Commands
                     _tls = TlsParameters.Client(this, _shared);
                     _tls.StartTls = StartTls;
                 }
+
+                _proxy = ProxyParameterCatalog.From(_shared);
             }
             catch (SocketSessionException e)
             {
@@ -117,6 +123,7 @@ namespace PSSocket.Commands
             else
             {
                 session = Session!;
+                Enforce(OptionRules.ProxyUse, new OptionFacts(this) { Protocol = session.Protocol, Target = session });
                 ApplyBoundSettings(session.Settings);
             }
 
@@ -159,17 +166,19 @@ namespace PSSocket.Commands
         {
             if (trace != null)
             {
-                WriteVerbose($"Connect-Socket: {ComputerName} resolved to {(trace.Resolved.Count == 0 ? "no address" : string.Join(", ", trace.Resolved))}.");
+                string proxy = _proxy == null ? string.Empty : $"the proxy {_proxy}: ";
+                WriteVerbose($"Connect-Socket: {proxy}{_proxy?.Host ?? ComputerName} resolved to {(trace.Resolved.Count == 0 ? "no address" : string.Join(", ", trace.Resolved))}.");
                 foreach ((System.Net.IPAddress address, string result, double ms) in trace.Attempts)
                 {
-                    WriteVerbose($"Connect-Socket: {EndPoints.Format(address, Port)}: {result} after {ms:0.0} ms.");
+                    WriteVerbose($"Connect-Socket: {proxy}{EndPoints.Format(address, _proxy?.Port ?? Port)}: {result} after {ms:0.0} ms.");
                 }
             }
 
             if (connected && IsVerbose)
             {
                 string tls = session.Tls == null ? string.Empty : $"; TLS {session.Tls.Protocol} {session.Tls.CipherSuite}, peer {session.Tls.Subject ?? "without a certificate"}";
-                WriteVerbose($"Session {session.Id}: {session.Protocol} connected, {EndPoints.Format(session.LocalEndPoint)} -> {EndPoints.Format(session.RemoteEndPoint)}{tls}.");
+                string through = session.Proxy == null ? string.Empty : $" through the proxy {session.Proxy}";
+                WriteVerbose($"Session {session.Id}: {session.Protocol} connected, {EndPoints.Format(session.LocalEndPoint)} -> {EndPoints.Format(session.RemoteEndPoint)}{through}{tls}.");
             }
 
             if (connected)
@@ -193,7 +202,7 @@ namespace PSSocket.Commands
                 : ToPath ? SocketProtocol.UnixStream
                 : IPProtocol != null ? SocketProtocol.Raw
                 : SocketProtocol.Tcp;
-            Enforce(OptionRules.ConnectSocketKind, new OptionFacts(this) { Protocol = protocol, Tls = _tls != null, Target = protocol });
+            Enforce(OptionRules.ConnectSocketKind.Concat(OptionRules.ProxyUse), new OptionFacts(this) { Protocol = protocol, Tls = _tls != null, Target = protocol });
 
             settings.Protocol = protocol;
             settings.Broadcast = Broadcast;
@@ -226,7 +235,7 @@ namespace PSSocket.Commands
             }
             else
             {
-                session.Connect(new ConnectRequest(ComputerName, Port, timeout, StopToken) { Tls = _tls, Trace = trace });
+                session.Connect(new ConnectRequest(ComputerName, Port, timeout, StopToken) { Tls = _tls, Trace = trace, Proxy = _proxy });
             }
         }
     }

@@ -85,7 +85,8 @@ namespace PSSocket.Commands
         private readonly SharedParameterValues _shared = new SharedParameterValues(
             new[] { SocketKindParameterCatalog.AddressFamily.Everywhere, TlsParameterCatalog.ServerName.Everywhere, TlsParameterCatalog.ClientCertificate.Everywhere }
             .Concat(TlsParameterCatalog.Trust)
-            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere }));
+            .Concat(new[] { TlsParameterCatalog.RevocationMode.Everywhere })
+            .Concat(ProxyParameterCatalog.Everywhere));
 
         private IPFamily AddressFamily => _shared.Get(SocketKindParameterCatalog.AddressFamily, IPFamily.Any);
 
@@ -98,8 +99,10 @@ namespace PSSocket.Commands
         protected override void BeginProcessing()
         {
             var options = new PortCheckOptions { Timeout = Timeout, Family = AddressFamily, Send = Send };
+            Enforce(OptionRules.ProxyUse, new OptionFacts(this) { Protocol = SocketProtocol.Tcp });
             try
             {
+                options.Proxy = ProxyParameterCatalog.From(_shared);
                 // Piped rows may each name their own -StartTls, so with pipeline input the check waits for each row.
                 bool tls = UseTls || StartTls != StartTlsProtocol.Off || MyInvocation.ExpectingInput;
                 if (!MyInvocation.ExpectingInput)

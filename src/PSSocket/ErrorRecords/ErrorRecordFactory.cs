@@ -110,6 +110,11 @@ namespace PSSocket.ErrorRecords
             [ErrorIds.StartTlsFailed] = ErrorCategory.ProtocolError,
             [ErrorIds.CertificateExpiring] = ErrorCategory.SecurityError,
             [ErrorIds.TlsCertificateRevoked] = ErrorCategory.SecurityError,
+            [ErrorIds.ProxyUriInvalid] = ErrorCategory.InvalidArgument,
+            [ErrorIds.ProxyRefused] = ErrorCategory.ConnectionError,
+            [ErrorIds.ProxyAuthenticationFailed] = ErrorCategory.AuthenticationError,
+            [ErrorIds.ProxyTargetUnreachable] = ErrorCategory.ConnectionError,
+            [ErrorIds.ProxyProtocolError] = ErrorCategory.ProtocolError,
         };
     
     }

@@ -226,6 +226,24 @@ namespace PSSocket.Framing
             return new Turn(this);
         }
 
+        /// <summary>
+        /// Bytes that arrived before the source's first, as received (a proxy's reply carried the target's first bytes):
+        /// call before any receive. They are counted, and every receive mode returns them first.
+        /// </summary>
+        public void Preload(byte[] bytes)
+        {
+            if (bytes.Length == 0)
+            {
+                return;
+            }
+
+            ArraySegment<byte> free = _buffer.PrepareWrite(bytes.Length);
+            Buffer.BlockCopy(bytes, 0, free.Array!, free.Offset, bytes.Length);
+            _buffer.Commit(bytes.Length);
+            _received(bytes.Length);
+            Publish();
+        }
+
         private void Publish() => Volatile.Write(ref _buffered, _buffer.Count);
 
         /// <summary>Lets go of a pending read whose socket is closing.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using PSSocket.Proxies;
 using PSSocket.Sessions;
 using PSSocket.Tls;
 
@@ -17,6 +18,9 @@ namespace PSSocket.HealthChecks
         public int Timeout { get; set; } = DefaultTimeout;
 
         public IPFamily Family { get; set; } = IPFamily.Any;
+
+        /// <summary>Null: connect directly. Otherwise each check connects through this proxy, which resolves the names checked.</summary>
+        public ProxyEndPoint? Proxy { get; set; }
 
         /// <summary>Null: plain TCP. Otherwise a TLS handshake follows the connect.</summary>
         public TlsClientOptions? Tls { get; set; }

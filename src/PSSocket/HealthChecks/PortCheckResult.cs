@@ -13,24 +13,27 @@ namespace PSSocket.HealthChecks
         /// <summary>The name or address as given.</summary>
         public string ComputerName { get; set; } = string.Empty;
 
-        /// <summary>The address that answered, or the last one tried; null when the name did not resolve.</summary>
+        /// <summary>The address that answered, or the last one tried; null when the name did not resolve, or was the proxy's to resolve.</summary>
         public string? RemoteAddress { get; set; }
 
         public int Port { get; set; }
+
+        /// <summary>The proxy the check went through (its URI without a credential); null for a direct check.</summary>
+        public string? Proxy { get; set; }
 
         /// <summary>The STARTTLS protocol the check ran (Smtp, Imap, ...), or Off; binds back to Test-SocketPort -StartTls.</summary>
         public string StartTls { get; set; } = "Off";
 
         /// <summary>
         /// Open, Refused, TimedOut, NameNotResolved, Unreachable, TlsFailed, CertificateExpired, CertificateExpiring,
-        /// CertificateUntrusted, CertificateNameMismatch, CertificateRevoked, StartTlsFailed or UnexpectedResponse (see PortStatus).
+        /// CertificateUntrusted, CertificateNameMismatch, CertificateRevoked, StartTlsFailed, UnexpectedResponse or ProxyFailed (see PortStatus).
         /// </summary>
         public string Status { get; set; } = string.Empty;
 
         /// <summary>True when Status is Open.</summary>
         public bool Success { get; set; }
 
-        /// <summary>How long the TCP connect to RemoteAddress took (or took to fail), in milliseconds.</summary>
+        /// <summary>How long the TCP connect to RemoteAddress took (or took to fail), in milliseconds; through a proxy, the connect to it and the tunnel.</summary>
         public double? LatencyMs { get; set; }
 
         /// <summary>The operating system's socket error (ConnectionRefused, HostUnreachable, ...), when there was one.</summary>

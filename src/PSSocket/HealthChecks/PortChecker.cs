@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
+using PSSocket.Proxies;
 using PSSocket.Sessions;
 using PSSocket.Threading;
 using PSSocket.Tls;
@@ -81,14 +82,16 @@ namespace PSSocket.HealthChecks
 
         private async Task RunAsync(PortCheckResult result, StartTlsProtocol startTls)
         {
+            ProxyEndPoint? proxy = _options.Proxy;
+            result.Proxy = proxy?.ToString();
             IPAddress[] addresses;
             try
             {
-                addresses = await Resolve(result.ComputerName).ConfigureAwait(false);
+                addresses = await Resolve(proxy?.Host ?? result.ComputerName).ConfigureAwait(false);
             }
             catch (SocketSessionException e)
             {
-                Fail(result, PortStatus.NameNotResolved, e.ErrorId, e.Message, e);
+                Fail(result, proxy == null ? PortStatus.NameNotResolved : PortStatus.ProxyFailed, e.ErrorId, ThroughProxy(e.Message), e);
                 return;
             }
 
@@ -98,6 +101,7 @@ namespace PSSocket.HealthChecks
             {
                 Addresses = addresses,
                 Family = _options.Family,
+                Proxy = proxy,
                 Attempting = address =>
                 {
                     current = address;
@@ -106,16 +110,27 @@ namespace PSSocket.HealthChecks
             };
             Deadline deadline = request.Deadline;
             (Socket? socket, SocketSessionException? failure) = await Connector.TryConnectAsync(request).ConfigureAwait(false);
+            string? remoteAddress = proxy == null ? current?.ToString() : TargetAddress(result.ComputerName);
             if (socket == null)
             {
-                result.RemoteAddress = current?.ToString();
+                result.RemoteAddress = remoteAddress;
                 result.LatencyMs = current == null ? (double?)null : Elapsed(attemptStarted);
-                Fail(result, PortVerdict.StatusFor(failure!.ErrorId, connected: false), failure.ErrorId, failure.Message, failure);
+                if (proxy == null)
+                {
+                    Fail(result, PortVerdict.StatusFor(failure!.ErrorId, connected: false), failure.ErrorId, failure.Message, failure);
+                }
+                else
+                {
+                    string status = PortVerdict.StatusThroughProxy(failure!);
+                    bool reachedProxy = failure!.Target is ProxyEndPoint || status != PortStatus.ProxyFailed;
+                    Fail(result, status, failure.ErrorId, reachedProxy ? failure.Message : ThroughProxy(failure.Message), failure);
+                }
+
                 return;
             }
 
             result.LatencyMs = Elapsed(attemptStarted);
-            result.RemoteAddress = current?.ToString();
+            result.RemoteAddress = remoteAddress;
             Stream? stream = null;
             try
             {
@@ -162,6 +177,13 @@ namespace PSSocket.HealthChecks
                 stream?.Dispose();
             }
         }
+
+        /// <summary>A message about reaching the proxy, saying it was the proxy's (a direct check's message as it is).</summary>
+        private string ThroughProxy(string message) => _options.Proxy == null ? message : $"Could not reach the proxy {_options.Proxy}: {message}";
+
+        /// <summary>Through a proxy, the target's address is known only when it was given as one: the proxy resolves names.</summary>
+        private static string? TargetAddress(string computerName) =>
+            IPAddress.TryParse(computerName.Trim('[', ']'), out IPAddress? address) ? address.ToString() : null;
 
         private Task<IPAddress[]> Resolve(string computerName) =>
             _names.GetOrAdd(

@@ -41,5 +41,8 @@ namespace PSSocket.HealthChecks
 
         /// <summary>The port accepted the connection, but the reply did not match -Expect in time.</summary>
         public const string UnexpectedResponse = "UnexpectedResponse";
+
+        /// <summary>With -Proxy: the proxy could not be reached or would not carry the check (ErrorId says which); the port's state is unknown.</summary>
+        public const string ProxyFailed = "ProxyFailed";
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using PSSocket.Errors;
 
 namespace PSSocket.HealthChecks
@@ -28,6 +29,24 @@ namespace PSSocket.HealthChecks
             ErrorIds.StartTlsRefused => PortStatus.StartTlsFailed,
             ErrorIds.StartTlsFailed => PortStatus.StartTlsFailed,
             _ => connected ? PortStatus.TlsFailed : PortStatus.Unreachable,
+        };
+
+        /// <summary>
+        /// The status of a connect through a proxy that failed: what the proxy said of the target (a SOCKS5 reply
+        /// carries the socket error it stands for), a time-out, a target name no proxy could take, and otherwise
+        /// ProxyFailed: the proxy was not reached or would not carry the check.
+        /// </summary>
+        public static string StatusThroughProxy(SocketSessionException failure) => failure.ErrorId switch
+        {
+            ErrorIds.ProxyTargetUnreachable => (failure.InnerException as SocketException)?.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => PortStatus.Refused,
+                SocketError.TimedOut => PortStatus.TimedOut,
+                _ => PortStatus.Unreachable,
+            },
+            ErrorIds.ConnectTimedOut => PortStatus.TimedOut,
+            ErrorIds.NameNotResolved => PortStatus.NameNotResolved,
+            _ => PortStatus.ProxyFailed,
         };
 
         /// <summary>

@@ -27,10 +27,16 @@ namespace PSSocket.Proxies
 
         public int Port { get; }
 
-        /// <summary>The user name and password offered to the proxy, or null for none.</summary>
-        public NetworkCredential? Credential { get; }
+        /// <summary>
+        /// The user name and password offered to the proxy, or null for none. Internal, so a session's Proxy property
+        /// shown, serialised or logged never carries the password.
+        /// </summary>
+        internal NetworkCredential? Credential { get; }
 
         public bool HasCredential => Credential != null;
+
+        /// <summary>The user name offered to the proxy, or null for none.</summary>
+        public string? UserName => Credential?.UserName;
 
         /// <summary>
         /// Parses <paramref name="uri"/>. A <paramref name="credential"/> given here wins over one in the URI's

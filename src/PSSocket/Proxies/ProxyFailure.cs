@@ -1,4 +1,5 @@
 using System;
+using System.Net.Sockets;
 using PSSocket.Errors;
 
 namespace PSSocket.Proxies
@@ -27,8 +28,9 @@ namespace PSSocket.Proxies
         public SocketSessionException AuthenticationFailed(string said) =>
             Raise(ErrorIds.ProxyAuthenticationFailed, $"{Proxy} did not accept the connection to {_target}: {said}.");
 
-        public SocketSessionException TargetUnreachable(string said) =>
-            Raise(ErrorIds.ProxyTargetUnreachable, $"{Proxy} could not reach {_target}: {said}.");
+        /// <summary><paramref name="cause"/>: the socket error the proxy's answer stands for, kept as the inner exception (a port check's status reads it).</summary>
+        public SocketSessionException TargetUnreachable(string said, SocketError? cause = null) =>
+            Raise(ErrorIds.ProxyTargetUnreachable, $"{Proxy} could not reach {_target}: {said}.", cause == null ? null : new SocketException((int)cause.Value));
 
         public SocketSessionException ProtocolError(string said) =>
             Raise(ErrorIds.ProxyProtocolError, $"{Proxy} does not speak its protocol (asked for {_target}): {said}.");

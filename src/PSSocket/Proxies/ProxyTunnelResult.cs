@@ -22,6 +22,10 @@ namespace PSSocket.Proxies
 
         public int TargetPort { get; }
 
+        /// <summary>The target as an end point: an IPEndPoint for an address, a DnsEndPoint for a name only the proxy resolved.</summary>
+        public EndPoint TargetEndPoint =>
+            IPAddress.TryParse(TargetHost, out IPAddress? address) ? new IPEndPoint(address, TargetPort) : new DnsEndPoint(TargetHost, TargetPort);
+
         /// <summary>
         /// The target's first bytes, read together with the proxy's reply: the session must take them as received
         /// before anything else it reads from the stream. Empty when none came.

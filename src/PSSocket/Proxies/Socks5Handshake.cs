@@ -55,7 +55,7 @@ namespace PSSocket.Proxies
             if (reply[1] != Socks5Reply.Succeeded)
             {
                 string said = Socks5Reply.Describe(reply[1]);
-                throw Socks5Reply.TargetUnreachable(reply[1]) ? channel.Failure.TargetUnreachable(said) : channel.Failure.Refused(said);
+                throw Socks5Reply.TargetUnreachable(reply[1]) ? channel.Failure.TargetUnreachable(said, Socks5Reply.SocketErrorOf(reply[1])) : channel.Failure.Refused(said);
             }
 
             byte[] reservedAndType = await channel.ReadExactAsync(2).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace PSSocket.Proxies
 {
     /// <summary>The reply codes of a SOCKS5 CONNECT (RFC 1928, section 6) and what each means for the caller.</summary>
@@ -20,6 +22,16 @@ namespace PSSocket.Proxies
 
         /// <summary>Codes 3 to 6: the proxy tried the target and could not reach it; the others are the proxy's own refusal.</summary>
         public static bool TargetUnreachable(byte code) => code >= 3 && code <= 6;
+
+        /// <summary>The socket error a target-unreachable code stands for, as a direct connect would have met it.</summary>
+        public static SocketError? SocketErrorOf(byte code) => code switch
+        {
+            3 => SocketError.NetworkUnreachable,
+            4 => SocketError.HostUnreachable,
+            5 => SocketError.ConnectionRefused,
+            6 => SocketError.TimedOut,
+            _ => null,
+        };
 
         public static string Describe(byte code) => $"{Meaning(code)} (SOCKS reply code {code})";
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using PSSocket.Proxies;
 using PSSocket.Threading;
 using PSSocket.Tls;
 
@@ -27,7 +28,21 @@ namespace PSSocket.Sessions
 
         public int Port { get; }
 
-        /// <summary>The addresses to try in turn; null until the host is resolved.</summary>
+        /// <summary>
+        /// Null: connect to Host directly. Otherwise connect to this proxy and have it open a tunnel to Host and Port
+        /// within the same deadline; Host is then the proxy's to resolve, never resolved here.
+        /// </summary>
+        public ProxyEndPoint? Proxy { get; set; }
+
+        /// <summary>The host whose addresses are tried: the proxy's, when there is one.</summary>
+        public string ConnectHost => Proxy?.Host ?? Host;
+
+        public int ConnectPort => Proxy?.Port ?? Port;
+
+        /// <summary>Set by the connect once the proxy opened the tunnel: what the proxy said and the target's first bytes.</summary>
+        public ProxyTunnelResult? Tunnel { get; set; }
+
+        /// <summary>The addresses of ConnectHost to try in turn; null until it is resolved.</summary>
         public IReadOnlyList<IPAddress>? Addresses { get; set; }
 
         public IPFamily Family { get; set; } = IPFamily.Any;

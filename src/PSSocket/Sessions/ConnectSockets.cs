@@ -33,7 +33,7 @@ namespace PSSocket.Sessions
         /// </summary>
         public Socket Connect(ConnectRequest request)
         {
-            request.Addresses ??= HostResolver.Resolve(request.Host, request.Deadline, request.CancellationToken);
+            request.Addresses ??= HostResolver.Resolve(request.ConnectHost, request.Deadline, request.CancellationToken);
             if (request.Trace != null)
             {
                 request.Trace.Resolved = request.Addresses;

@@ -35,8 +35,8 @@ namespace PSSocket.Sessions
         public static async Task<(Socket? Connected, SocketSessionException? Failure)> TryConnectAsync(ConnectRequest request)
         {
             IReadOnlyList<IPAddress> addresses = request.Addresses ?? throw new InvalidOperationException("The host is not resolved yet.");
-            string host = request.Host;
-            int port = request.Port;
+            string host = request.ConnectHost;
+            int port = request.ConnectPort;
             Deadline deadline = request.Deadline;
             object target = request.Target ?? host;
             IPAddress[] candidates = addresses.Where(a => request.Allows(a.AddressFamily)).ToArray();
@@ -62,7 +62,7 @@ namespace PSSocket.Sessions
                 request.Trace?.Finished(address, failure?.ErrorId ?? "connected");
                 if (socket != null)
                 {
-                    return (socket, null);
+                    return request.Proxy == null ? (socket, null) : await ProxyStep.OpenTunnelAsync(request, socket).ConfigureAwait(false);
                 }
 
                 failures.Add(failure!);
@@ -103,7 +103,7 @@ namespace PSSocket.Sessions
             Deadline deadline = request.Deadline;
             CancellationToken cancellationToken = request.CancellationToken;
             Action<Socket> discard = request.Discard;
-            var endPoint = new IPEndPoint(address, request.Port);
+            var endPoint = new IPEndPoint(address, request.ConnectPort);
             string described = EndPoints.Format(endPoint);
             Socket socket = request.MakeSocket(address.AddressFamily);
             Task attempt;

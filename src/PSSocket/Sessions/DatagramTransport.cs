@@ -50,7 +50,7 @@ namespace PSSocket.Sessions
             IPAddress? attempted = null;
             request.Attempting += address => attempted = address;
             Socket socket = _session.ConnectSockets.Connect(request);
-            _session.AdoptConnected(socket, request.Host, null, _session.Protocol == SocketProtocol.Raw && attempted != null ? new IPEndPoint(attempted, 0) : null);
+            _session.AdoptConnected(socket, request.Host, null, peer: _session.Protocol == SocketProtocol.Raw && attempted != null ? new IPEndPoint(attempted, 0) : null);
         }
 
         /// <summary>The next datagram, as the pump queued it; NotBound before the session has a local address.</summary>

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using PSSocket.Errors;
 using PSSocket.Framing;
+using PSSocket.Proxies;
 using PSSocket.Tls;
 using PSSocket.Transports;
 
@@ -76,6 +77,9 @@ namespace PSSocket.Sessions
 
         /// <summary>The host name given to Connect-Socket, when the session connected out.</summary>
         public string? RemoteHost { get; private set; }
+
+        /// <summary>The proxy the session's connection goes through (RemoteEndPoint is then the target, as asked of the proxy); null for a direct connection.</summary>
+        public ProxyEndPoint? Proxy { get; private set; }
 
         public long BytesSent => _counters.BytesSent;
 
@@ -211,6 +215,12 @@ namespace PSSocket.Sessions
                     ErrorIds.AddressFamilyMismatch, $"Session {Id} is a {Protocol} session; connect it to a socket path (-Path), not to a host and port.", this);
             }
 
+            if (_datagrams != null && request.Proxy != null)
+            {
+                throw new SocketSessionException(
+                    ErrorIds.ConflictingParameters, $"Session {Id} is a {Protocol} session; a proxy carries TCP connections only.", this);
+            }
+
             if (_datagrams != null)
             {
                 _datagrams.Connect(request);
@@ -308,9 +318,11 @@ namespace PSSocket.Sessions
         /// <summary>
         /// A connected socket (a connect, or an accepted connection): the session's socket from now on, replacing any
         /// other. <paramref name="secured"/>, when given, is its TLS stream. A session closed meanwhile closes them too.
-        /// <paramref name="peer"/> stands in when the system names no peer (a connected raw socket has no port to name).
+        /// <paramref name="tunnel"/>, when given, is the proxy's tunnel the socket carries: the remote end point is its
+        /// target, and its leftover bytes are received first (unless TLS took them already). <paramref name="peer"/>
+        /// stands in when the system names no peer (a connected raw socket has no port to name).
         /// </summary>
-        internal void AdoptConnected(Socket socket, string? host, TlsHandshakeResult? secured, EndPoint? peer = null)
+        internal void AdoptConnected(Socket socket, string? host, TlsHandshakeResult? secured, ProxyTunnelResult? tunnel = null, EndPoint? peer = null)
         {
             lock (_stateGate)
             {
@@ -328,10 +340,11 @@ namespace PSSocket.Sessions
 
                 _socket = socket;
                 LocalEndPoint = EndPoints.Normalize(socket.LocalEndPoint);
-                RemoteEndPoint = EndPoints.PeerOf(socket) ?? peer;
+                RemoteEndPoint = tunnel == null ? EndPoints.PeerOf(socket) ?? peer : tunnel.TargetEndPoint;
                 RemoteHost = host;
+                Proxy = tunnel?.Proxy;
                 ConnectedAt = DateTime.Now;
-                _stream?.Attach(socket);
+                _stream?.Attach(socket, secured == null ? tunnel?.Leftover : null);
                 _counters.Touch();
                 _state = SocketState.Connected;
                 _datagrams?.Start(socket);

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Errors;
 using PSSocket.Framing;
+using PSSocket.Proxies;
 using PSSocket.Threading;
 using PSSocket.Tls;
 using PSSocket.Tls.StartTls;
@@ -63,14 +64,17 @@ namespace PSSocket.Sessions
             TlsClientOptions? tls = request.Tls;
             if (tls != null)
             {
+                // Through a proxy, the target's first bytes may have come with the proxy's reply: the dialogue or the handshake reads them first.
+                PendingRead? leftover = LeftoverOf(request.Tunnel);
                 try
                 {
                     if (tls.StartTls != StartTlsProtocol.Off)
                     {
-                        StartTlsDialogue.For(tls.StartTls).Run(new NetworkStream(socket, ownsSocket: false), $"{request.Host}:{request.Port}", request.Deadline, request.CancellationToken);
+                        StartTlsDialogue.For(tls.StartTls).Run(new HandshakeStream(new NetworkStream(socket, ownsSocket: false), leftover), $"{request.Host}:{request.Port}", request.Deadline, request.CancellationToken);
+                        leftover = null;
                     }
 
-                    secured = SessionTls.Handshake(socket, null, tls, request.Host, request.Deadline, request.CancellationToken, _session);
+                    secured = SessionTls.Handshake(socket, leftover, tls, request.Host, request.Deadline, request.CancellationToken, _session);
                 }
                 catch
                 {
@@ -79,8 +83,14 @@ namespace PSSocket.Sessions
                 }
             }
 
-            _session.AdoptConnected(socket, request.Host, secured);
+            _session.AdoptConnected(socket, request.Host, secured, request.Tunnel);
         }
+
+        /// <summary>A tunnel's leftover bytes as the TLS stream's first, or null when none came.</summary>
+        private static PendingRead? LeftoverOf(ProxyTunnelResult? tunnel) =>
+            tunnel == null || tunnel.Leftover.Length == 0
+                ? null
+                : new PendingRead(Task.FromResult(tunnel.Leftover.Length), new ArraySegment<byte>(tunnel.Leftover));
 
         /// <summary>listen() after a bind; its failures get the module's ids like the bind's.</summary>
         public void Listen(int backlog, string described)
@@ -257,12 +267,16 @@ namespace PSSocket.Sessions
             });
         }
 
-        /// <summary>Call under the session's state gate: a connected socket's plaintext receiver and sender.</summary>
-        public void Attach(Socket socket)
+        /// <summary>
+        /// Call under the session's state gate: a connected socket's plaintext receiver and sender. <paramref name="leftover"/>:
+        /// bytes received before the socket's next (through a proxy, the target's first), which the receiver returns first.
+        /// </summary>
+        public void Attach(Socket socket, byte[]? leftover = null)
         {
             SessionCounters counters = _session.Counters;
             _plainSource = new TrackedReceiveSource(new SocketReceiveSource(socket), counters);
             _receiver = new SessionReceiver(_plainSource, counters.AddReceived, _session, _session.MarkReset);
+            _receiver.Preload(leftover ?? new byte[0]);
             _sender = new SocketSender(socket, counters, _session, _session.MarkReset);
         }
 

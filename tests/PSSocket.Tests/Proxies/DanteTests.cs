@@ -1,3 +1,4 @@
+using System.IO;
 using System.Net;
 using PSSocket.Errors;
 using PSSocket.Tests.Infrastructure;
@@ -11,18 +12,8 @@ namespace PSSocket.Tests.Proxies
     /// </summary>
     public class DanteTests
     {
-        private const string Configuration = @"
-logoutput: stderr
-internal: 127.0.0.1 port = {port}
-external: 127.0.0.1
-clientmethod: none
-socksmethod: {method}
-user.privileged: root
-user.unprivileged: nobody
-client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
-socks block { from: 0.0.0.0/0 to: 127.0.0.1/32 port = {blocked} }
-socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 command: connect }
-";
+        /// <summary>Shared with the Pester tests (tests/Pester/Proxies.Support.ps1).</summary>
+        private static readonly string Configuration = File.ReadAllText(Path.Combine(PowerShellHarness.RepoRoot, "tests", "proxies", "danted.conf"));
 
         private static ProxyDaemon StartDante(string method, int blockedPort = 9) =>
             ProxyDaemon.Start("danted", Configuration.Replace("{method}", method).Replace("{blocked}", blockedPort.ToString()), "-f", "{config}", "-p", "{folder}/danted.pid");

@@ -1,3 +1,4 @@
+using System.IO;
 using System.Net;
 using PSSocket.Errors;
 using PSSocket.Tests.Infrastructure;
@@ -8,16 +9,8 @@ namespace PSSocket.Tests.Proxies
     /// <summary>The HTTP CONNECT client against tinyproxy (Debian's), run by each test in the foreground with its own configuration on 127.0.0.1.</summary>
     public class TinyproxyTests
     {
-        private const string Configuration = @"
-Port {port}
-Listen 127.0.0.1
-Timeout 30
-Allow 127.0.0.1
-MaxClients 20
-User nobody
-Group nogroup
-LogLevel Info
-";
+        /// <summary>Shared with the Pester tests (tests/Pester/Proxies.Support.ps1).</summary>
+        private static readonly string Configuration = File.ReadAllText(Path.Combine(PowerShellHarness.RepoRoot, "tests", "proxies", "tinyproxy.conf"));
 
         private static ProxyDaemon StartTinyproxy(string extra = "") => ProxyDaemon.Start("tinyproxy", Configuration + extra + "\n", "-d", "-c", "{config}");
 
