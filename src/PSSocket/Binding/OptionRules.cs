@@ -79,6 +79,12 @@ namespace PSSocket.Binding
                 f => f.Tls && f.Protocol.IsDatagram(),
                 f => $"-UseTls needs a stream session (Tcp or UnixStream); a {f.Protocol} session sends datagrams, which TLS does not carry.",
                 new[] { "Connect-Socket 127.0.0.1 1 -Protocol Udp -UseTls" }),
+            new OptionRule(
+                "ConnectNoWaitIsPlaintext",
+                Conflict,
+                f => f.Tls && f.Given("NoWait"),
+                f => "-NoWait connects in the background without TLS: connect with -NoWait, wait with Wait-Socket -For Connect, then upgrade with Start-SocketTls; or drop -NoWait.",
+                new[] { "Connect-Socket 127.0.0.1 1 -NoWait -UseTls", "Connect-Socket 127.0.0.1 1 -NoWait -StartTls Smtp" }),
         };
 
         /// <summary>New-Socket: the kind of socket against its local address.</summary>

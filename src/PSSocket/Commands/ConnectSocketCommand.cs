@@ -55,6 +55,13 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = SessionSet)]
         public StartTlsProtocol StartTls { get; set; }
 
+        /// <summary>
+        /// Returns the session at once, Connecting, while the connect goes on in the background; Wait-Socket -For
+        /// Connect waits for it. A failed connect closes the session and sets its ConnectError.
+        /// </summary>
+        [Parameter(ParameterSetName = NewSessionSet)]
+        public SwitchParameter NoWait { get; set; }
+
         /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
             new[]
@@ -214,6 +221,10 @@ namespace PSSocket.Commands
                 {
                     session.Stream.StartTls(_tls, deadline.RemainingMilliseconds, false, StopToken, afterPlaintext: false);
                 }
+            }
+            else if (NoWait)
+            {
+                session.BeginConnect(ComputerName, Port, timeout);
             }
             else
             {

@@ -173,5 +173,9 @@ namespace PSSocket.Errors
 
         /// <summary>The proxy's answer is not the protocol asked for (a wrong version, a garbled or cut-short reply).</summary>
         public const string ProxyProtocolError = "ProxyProtocolError";
+
+        // Many sessions at once (Wait-Socket, Connect-Socket -NoWait)
+        /// <summary>Send or receive on a session whose background connect (Connect-Socket -NoWait) has not finished: wait with Wait-Socket -For Connect.</summary>
+        public const string ConnectInProgress = "ConnectInProgress";
     }
 }
