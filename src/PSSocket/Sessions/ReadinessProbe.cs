@@ -36,6 +36,18 @@ namespace PSSocket.Sessions
             return session.IsDatagram ? ProbeDatagrams(session, wanted, socket) : ProbeStream(session, wanted, state, socket!);
         }
 
+        /// <summary>
+        /// A stream socket Select found readable: what arrived (bytes, end of stream, a reset) moves into the session,
+        /// unread, so BytesBuffered, RemoteClosed and State say what the script will find.
+        /// </summary>
+        public static void Settle(SocketSession session)
+        {
+            if (!session.IsDatagram && (session.State == SocketState.Connected || session.State == SocketState.SendShutdown))
+            {
+                session.Stream.CurrentReceiver?.Prefetch();
+            }
+        }
+
         private static ReadinessNeed ProbeDatagrams(SocketSession session, ReadinessEvent wanted, Socket? socket)
         {
             switch (wanted)

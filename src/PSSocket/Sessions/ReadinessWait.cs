@@ -91,7 +91,12 @@ namespace PSSocket.Sessions
                     int socketSlice = lookAgain || tasks.Count > 0 ? Math.Min(slice, ShortSliceMilliseconds) : slice;
                     foreach (Socket socket in Select(readable, writable, socketSlice))
                     {
-                        selected.Add(owners[socket]);
+                        SocketSession owner = owners[socket];
+                        selected.Add(owner);
+                        if (_wanted == ReadinessEvent.Read)
+                        {
+                            ReadinessProbe.Settle(owner);
+                        }
                     }
                 }
                 else if (tasks.Count > 0)
