@@ -19,9 +19,10 @@ namespace PSSocket.Commands
         [ArgumentCompleter(typeof(SessionCompleter))]
         public SocketSession[] Session { get; set; } = new SocketSession[0];
 
-        /// <summary>What to wait for: Read (the default), EndOfStream, Connect or Write.</summary>
+        /// <summary>What to wait for: Read (the default), EndOfStream, Connect or Write; several: ready for any of them.</summary>
         [Parameter(Position = 1)]
-        public ReadinessEvent For { get; set; } = ReadinessEvent.Read;
+        [ValidateNotNullOrEmpty]
+        public ReadinessEvent[] For { get; set; } = { ReadinessEvent.Read };
 
         /// <summary>Milliseconds; -1 (the default) waits forever. A timeout writes the sessions ready by then (none when waiting for any) and is not an error.</summary>
         [Parameter]
@@ -57,7 +58,7 @@ namespace PSSocket.Commands
 
             if (IsVerbose)
             {
-                WriteVerbose($"Wait-Socket: {ready.Count} of {_sessions.Count} session(s) ready for {For}.");
+                WriteVerbose($"Wait-Socket: {ready.Count} of {_sessions.Count} session(s) ready for {string.Join(" or ", For)}.");
             }
 
             foreach (SocketSession session in ready)

@@ -37,7 +37,7 @@ namespace PSSocket.Sessions
         }
 
         /// <summary>
-        /// A stream socket Select found readable: what arrived (bytes, end of stream, a reset) moves into the session,
+        /// A socket Select found readable: on a connected stream session, what arrived (bytes, end of stream, a reset) moves into the session,
         /// unread, so BytesBuffered, RemoteClosed and State say what the script will find.
         /// </summary>
         public static void Settle(SocketSession session)

@@ -22,15 +22,24 @@ namespace PSSocket.Sessions
         private const int ShortSliceMilliseconds = 1;
 
         private readonly IReadOnlyList<SocketSession> _sessions;
-        private readonly ReadinessEvent _wanted;
+        private readonly ReadinessEvent[] _wanted;
         private readonly bool _all;
 
+        /// <param name="wanted">
+        /// A session is ready when it is ready for any of these. With other events beside it, Connect counts only for
+        /// a session whose background connect has not been reported yet, so a connected session waits for the others.
+        /// </param>
         /// <param name="all">True: wait until every session is ready. False: until any one is.</param>
-        public ReadinessWait(IEnumerable<SocketSession> sessions, ReadinessEvent wanted, bool all)
+        public ReadinessWait(IEnumerable<SocketSession> sessions, IEnumerable<ReadinessEvent> wanted, bool all)
         {
             _sessions = sessions.Distinct().ToList();
-            _wanted = wanted;
+            _wanted = wanted.Distinct().ToArray();
             _all = all;
+        }
+
+        public ReadinessWait(IEnumerable<SocketSession> sessions, ReadinessEvent wanted, bool all)
+            : this(sessions, new[] { wanted }, all)
+        {
         }
 
         /// <summary>
@@ -53,34 +62,47 @@ namespace PSSocket.Sessions
                 bool lookAgain = false;
                 foreach (SocketSession session in _sessions)
                 {
-                    ReadinessNeed need = selected.Contains(session) ? ReadinessNeed.Ready : ReadinessProbe.Probe(session, _wanted);
-                    if (need.IsReady)
+                    List<ReadinessNeed> needs = selected.Contains(session) ? new List<ReadinessNeed> { ReadinessNeed.Ready } : Probe(session);
+                    if (needs.Any(n => n.IsReady))
                     {
                         ready.Add(session);
+                        continue;
                     }
-                    else if (need.Readable != null)
+
+                    foreach (ReadinessNeed need in needs)
                     {
-                        readable.Add(need.Readable);
-                        owners[need.Readable] = session;
-                    }
-                    else if (need.Writable != null)
-                    {
-                        writable.Add(need.Writable);
-                        owners[need.Writable] = session;
-                    }
-                    else if (need.Pending != null)
-                    {
-                        tasks.Add(need.Pending);
-                    }
-                    else
-                    {
-                        lookAgain = true;
+                        if (need.Readable != null)
+                        {
+                            readable.Add(need.Readable);
+                            owners[need.Readable] = session;
+                        }
+                        else if (need.Writable != null)
+                        {
+                            writable.Add(need.Writable);
+                            owners[need.Writable] = session;
+                        }
+                        else if (need.Pending != null)
+                        {
+                            tasks.Add(need.Pending);
+                        }
+                        else
+                        {
+                            lookAgain = true;
+                        }
                     }
                 }
 
                 bool done = _all ? ready.Count == _sessions.Count : ready.Count > 0;
                 if (done || deadline.HasExpired)
                 {
+                    if (_wanted.Contains(ReadinessEvent.Connect))
+                    {
+                        foreach (SocketSession session in ready.Where(s => s.State != SocketState.Connecting))
+                        {
+                            session.ConnectUnreported = false;
+                        }
+                    }
+
                     return ready;
                 }
 
@@ -89,14 +111,16 @@ namespace PSSocket.Sessions
                 if (sockets)
                 {
                     int socketSlice = lookAgain || tasks.Count > 0 ? Math.Min(slice, ShortSliceMilliseconds) : slice;
-                    foreach (Socket socket in Select(readable, writable, socketSlice))
+                    (List<Socket> readableNow, List<Socket> writableNow) = Select(readable, writable, socketSlice);
+                    foreach (Socket socket in readableNow)
                     {
-                        SocketSession owner = owners[socket];
-                        selected.Add(owner);
-                        if (_wanted == ReadinessEvent.Read)
-                        {
-                            ReadinessProbe.Settle(owner);
-                        }
+                        selected.Add(owners[socket]);
+                        ReadinessProbe.Settle(owners[socket]);
+                    }
+
+                    foreach (Socket socket in writableNow)
+                    {
+                        selected.Add(owners[socket]);
                     }
                 }
                 else if (tasks.Count > 0)
@@ -110,19 +134,42 @@ namespace PSSocket.Sessions
             }
         }
 
-        /// <summary>The sockets of both lists that are ready within <paramref name="milliseconds"/>; none when one was closed meanwhile (the next look sees it).</summary>
-        private static IEnumerable<Socket> Select(List<Socket> readable, List<Socket> writable, int milliseconds)
+        /// <summary>
+        /// What one session needs for each event asked. Connect beside other events counts only while the session's
+        /// background connect is unreported; a session no event applies to is ready (a call now would not wait).
+        /// </summary>
+        private List<ReadinessNeed> Probe(SocketSession session)
         {
+            var needs = new List<ReadinessNeed>();
+            foreach (ReadinessEvent wanted in _wanted)
+            {
+                if (wanted == ReadinessEvent.Connect && _wanted.Length > 1 && !session.ConnectUnreported)
+                {
+                    continue;
+                }
+
+                needs.Add(ReadinessProbe.Probe(session, wanted));
+            }
+
+            return needs.Count > 0 ? needs : new List<ReadinessNeed> { ReadinessNeed.Ready };
+        }
+
+        /// <summary>The sockets of each list that are ready within <paramref name="milliseconds"/>; none when one was closed meanwhile (the next look sees it).</summary>
+        private static (List<Socket> Readable, List<Socket> Writable) Select(List<Socket> readable, List<Socket> writable, int milliseconds)
+        {
+            // Socket.Select keeps in each list only the sockets that are ready: it needs lists of its own.
+            var readNow = new List<Socket>(readable);
+            var writeNow = new List<Socket>(writable);
             try
             {
-                Socket.Select(readable.Count > 0 ? readable : null, writable.Count > 0 ? writable : null, null, milliseconds * 1000);
+                Socket.Select(readNow.Count > 0 ? readNow : null, writeNow.Count > 0 ? writeNow : null, null, milliseconds * 1000);
             }
             catch (Exception e) when (e is ObjectDisposedException || e is SocketException)
             {
-                return Enumerable.Empty<Socket>();
+                return (new List<Socket>(), new List<Socket>());
             }
 
-            return readable.Concat(writable);
+            return (readNow, writeNow);
         }
     }
 }

@@ -226,6 +226,12 @@ namespace PSSocket.Sessions
         /// <summary>The connect <see cref="BeginConnect"/> started: it never faults, and finishes after the session is Connected or Closed.</summary>
         internal Task? PendingConnect { get; private set; }
 
+        /// <summary>
+        /// True from <see cref="BeginConnect"/> until a readiness wait reports the connect finished: a wait for Connect
+        /// among other events hears of each background connect once, as select() hears of a socket's connect.
+        /// </summary>
+        internal bool ConnectUnreported { get; set; }
+
         /// <summary>Cancelled by Close while a background connect goes on.</summary>
         private CancellationTokenSource? _connecting;
 
@@ -248,6 +254,7 @@ namespace PSSocket.Sessions
                 EnsureConnectable();
                 _connecting = cancel;
                 RemoteHost = host;
+                ConnectUnreported = true;
                 _state = SocketState.Connecting;
             }
 

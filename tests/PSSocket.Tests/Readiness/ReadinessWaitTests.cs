@@ -225,5 +225,23 @@ namespace PSSocket.Tests.Readiness
                 Assert.Equal(new[] { client }, Wait(new[] { client }, wanted, 0));
             }
         }
+    
+        [Fact]
+        public void WithOtherEventsABackgroundConnectIsReportedOnceThenTheSessionWaitsForTheOthers()
+        {
+            SocketSession client = SessionFactory.Create(SocketRole.Client, new SocketSettings(), _registry, null);
+            client.BeginConnect("127.0.0.1", Port, Long);
+            var both = new[] { ReadinessEvent.Connect, ReadinessEvent.EndOfStream };
+
+            Assert.Equal(new[] { client }, new ReadinessWait(new[] { client }, both, false).Wait(Long, CancellationToken.None));
+            Assert.Equal(SocketState.Connected, client.State);
+            Assert.Empty(new ReadinessWait(new[] { client }, both, false).Wait(100, CancellationToken.None));
+
+            SocketSession server = _listener.Stream.Accept(Long, CancellationToken.None, secure: false);
+            Send(server, "answer");
+            server.Close();
+            Assert.Equal(new[] { client }, new ReadinessWait(new[] { client }, both, false).Wait(Long, CancellationToken.None));
+            Assert.Equal("answer", ReceiveExactly(client, 6));
+        }
     }
 }
