@@ -51,6 +51,10 @@ namespace PSSocket.Sessions
         {
             Deadline deadline = Deadline.After(timeout);
             var selected = new HashSet<SocketSession>();
+
+            // Each session's needs from its last look; only a session with news (a task finished, a queue to look at
+            // again) is looked at again, so a wait over thousands of idle sessions costs one Select per slice.
+            var needs = new List<ReadinessNeed>[_sessions.Count];
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -60,16 +64,27 @@ namespace PSSocket.Sessions
                 var owners = new Dictionary<Socket, SocketSession>();
                 var tasks = new List<Task>();
                 bool lookAgain = false;
-                foreach (SocketSession session in _sessions)
+                for (int i = 0; i < _sessions.Count; i++)
                 {
-                    List<ReadinessNeed> needs = selected.Contains(session) ? new List<ReadinessNeed> { ReadinessNeed.Ready } : Probe(session);
-                    if (needs.Any(n => n.IsReady))
+                    SocketSession session = _sessions[i];
+                    if (selected.Contains(session))
                     {
                         ready.Add(session);
                         continue;
                     }
 
-                    foreach (ReadinessNeed need in needs)
+                    if (needs[i] == null || needs[i].Any(n => n.Pending?.IsCompleted ?? (n.Readable == null && n.Writable == null)))
+                    {
+                        needs[i] = Probe(session);
+                    }
+
+                    if (needs[i].Any(n => n.IsReady))
+                    {
+                        ready.Add(session);
+                        continue;
+                    }
+
+                    foreach (ReadinessNeed need in needs[i])
                     {
                         if (need.Readable != null)
                         {
@@ -111,7 +126,12 @@ namespace PSSocket.Sessions
                 if (sockets)
                 {
                     int socketSlice = lookAgain || tasks.Count > 0 ? Math.Min(slice, ShortSliceMilliseconds) : slice;
-                    (List<Socket> readableNow, List<Socket> writableNow) = Select(readable, writable, socketSlice);
+                    (List<Socket> readableNow, List<Socket> writableNow, bool failed) = Select(readable, writable, socketSlice);
+                    if (failed)
+                    {
+                        Array.Clear(needs, 0, needs.Length); // a socket closed meanwhile: look at every session again
+                    }
+
                     foreach (Socket socket in readableNow)
                     {
                         selected.Add(owners[socket]);
@@ -154,8 +174,8 @@ namespace PSSocket.Sessions
             return needs.Count > 0 ? needs : new List<ReadinessNeed> { ReadinessNeed.Ready };
         }
 
-        /// <summary>The sockets of each list that are ready within <paramref name="milliseconds"/>; none when one was closed meanwhile (the next look sees it).</summary>
-        private static (List<Socket> Readable, List<Socket> Writable) Select(List<Socket> readable, List<Socket> writable, int milliseconds)
+        /// <summary>The sockets of each list that are ready within <paramref name="milliseconds"/>; none, and failed, when one was closed meanwhile.</summary>
+        private static (List<Socket> Readable, List<Socket> Writable, bool Failed) Select(List<Socket> readable, List<Socket> writable, int milliseconds)
         {
             // Socket.Select keeps in each list only the sockets that are ready: it needs lists of its own.
             var readNow = new List<Socket>(readable);
@@ -166,10 +186,10 @@ namespace PSSocket.Sessions
             }
             catch (Exception e) when (e is ObjectDisposedException || e is SocketException)
             {
-                return (new List<Socket>(), new List<Socket>());
+                return (new List<Socket>(), new List<Socket>(), true);
             }
 
-            return (readNow, writeNow);
+            return (readNow, writeNow, false);
         }
     }
 }
