@@ -133,7 +133,8 @@ function Invoke-Crawl([object[]] $Pages, [int] $InFlight, [int] $Timeout) {
                 Complete-Page $job $session.ConnectError.ErrorId $null
             }
             else {
-                Complete-Page $job 'Done' ($session | Receive-SocketData -ToEnd -AsByteArray -Timeout $Timeout)
+                try { Complete-Page $job 'Done' ($session | Receive-SocketData -ToEnd -AsByteArray -Timeout $Timeout) }
+                catch { Complete-Page $job ($_.FullyQualifiedErrorId -split ',')[0] $null }
             }
         }
     }

@@ -168,7 +168,11 @@ namespace PSSocket.Commands
                 }
             }
 
-            if (connected && IsVerbose)
+            if (connected && IsVerbose && session.State == SocketState.Connecting)
+            {
+                WriteVerbose($"Session {session.Id}: connecting to {ComputerName}:{Port} in the background (-NoWait); Wait-Socket -For Connect waits for it.");
+            }
+            else if (connected && IsVerbose)
             {
                 string tls = session.Tls == null ? string.Empty : $"; TLS {session.Tls.Protocol} {session.Tls.CipherSuite}, peer {session.Tls.Subject ?? "without a certificate"}";
                 WriteVerbose($"Session {session.Id}: {session.Protocol} connected, {EndPoints.Format(session.LocalEndPoint)} -> {EndPoints.Format(session.RemoteEndPoint)}{tls}.");
