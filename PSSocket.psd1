@@ -20,6 +20,7 @@
         'Get-Socket'
         'Start-SocketTls'
         'Test-SocketPort'
+        'Wait-Socket'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

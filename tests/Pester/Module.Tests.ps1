@@ -11,7 +11,7 @@ AfterAll {
 
 BeforeDiscovery {
     $cmdlets = 'Close-Socket', 'Connect-Socket', 'Get-Socket', 'New-Socket', 'Receive-SocketData', 'Send-SocketData',
-    'Start-SocketListener', 'Start-SocketTls', 'Test-SocketPort', 'Wait-SocketConnection'
+    'Start-SocketListener', 'Start-SocketTls', 'Test-SocketPort', 'Wait-Socket', 'Wait-SocketConnection'
 }
 
 Describe 'The module' {

@@ -111,6 +111,12 @@ namespace PSSocket.Binding
                 f => f.Tls && f.Protocol.IsDatagram(),
                 f => $"-UseTls needs a stream session (Tcp or UnixStream); a {f.Protocol} session sends datagrams, which TLS does not carry.",
                 new[] { "Connect-Socket 127.0.0.1 1 -Protocol Udp -UseTls", "Connect-Socket 127.0.0.1 -IPProtocol Icmp -UseTls" }),
+            new OptionRule(
+                "ConnectNoWaitIsPlaintext",
+                Conflict,
+                f => f.Tls && f.Given("NoWait"),
+                f => "-NoWait connects in the background without TLS: connect with -NoWait, wait with Wait-Socket -For Connect, then upgrade with Start-SocketTls; or drop -NoWait.",
+                new[] { "Connect-Socket 127.0.0.1 1 -NoWait -UseTls", "Connect-Socket 127.0.0.1 1 -NoWait -StartTls Smtp" }),
         };
 
         /// <summary>Connect-Socket and Test-SocketPort: a proxy carries a TCP connection, and a proxy credential needs a proxy.</summary>

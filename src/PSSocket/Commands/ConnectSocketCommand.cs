@@ -58,6 +58,13 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = SessionSet)]
         public StartTlsProtocol StartTls { get; set; }
 
+        /// <summary>
+        /// Returns the session at once, Connecting, while the connect goes on in the background; Wait-Socket -For
+        /// Connect waits for it. A failed connect closes the session and sets its ConnectError.
+        /// </summary>
+        [Parameter(ParameterSetName = NewSessionSet)]
+        public SwitchParameter NoWait { get; set; }
+
         /// <summary>The socket-kind and TLS parameters, declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
             new[]
@@ -174,7 +181,11 @@ namespace PSSocket.Commands
                 }
             }
 
-            if (connected && IsVerbose)
+            if (connected && IsVerbose && session.State == SocketState.Connecting)
+            {
+                WriteVerbose($"Session {session.Id}: connecting to {ComputerName}:{Port} in the background (-NoWait); Wait-Socket -For Connect waits for it.");
+            }
+            else if (connected && IsVerbose)
             {
                 string tls = session.Tls == null ? string.Empty : $"; TLS {session.Tls.Protocol} {session.Tls.CipherSuite}, peer {session.Tls.Subject ?? "without a certificate"}";
                 string through = session.Proxy == null ? string.Empty : $" through the proxy {session.Proxy}";
@@ -232,6 +243,10 @@ namespace PSSocket.Commands
                 {
                     session.Stream.StartTls(_tls, deadline.RemainingMilliseconds, false, StopToken, afterPlaintext: false);
                 }
+            }
+            else if (NoWait)
+            {
+                session.BeginConnect(ComputerName, Port, timeout);
             }
             else
             {

@@ -20,6 +20,7 @@ namespace PSSocket.ErrorRecords
             [ErrorIds.AddressFamilyMismatch] = ErrorCategory.InvalidArgument,
             [ErrorIds.AlreadyConnected] = ErrorCategory.InvalidOperation,
             [ErrorIds.NotConnected] = ErrorCategory.InvalidOperation,
+            [ErrorIds.ConnectInProgress] = ErrorCategory.InvalidOperation,
             [ErrorIds.NotListening] = ErrorCategory.InvalidOperation,
             [ErrorIds.SessionClosed] = ErrorCategory.InvalidOperation,
             [ErrorIds.SessionNotFound] = ErrorCategory.ObjectNotFound,

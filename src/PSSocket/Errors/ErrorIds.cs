@@ -177,5 +177,9 @@ namespace PSSocket.Errors
         // Raw sockets (New-Socket and Connect-Socket -Protocol Raw)
         /// <summary>The system refused a raw socket: the process lacks root or CAP_NET_RAW (Linux), or administrator rights (Windows).</summary>
         public const string RawSocketNotPermitted = "RawSocketNotPermitted";
+
+        // Many sessions at once (Wait-Socket, Connect-Socket -NoWait)
+        /// <summary>Send or receive on a session whose background connect (Connect-Socket -NoWait) has not finished: wait with Wait-Socket -For Connect.</summary>
+        public const string ConnectInProgress = "ConnectInProgress";
     }
 }

@@ -55,6 +55,9 @@ namespace PSSocket.Framing
         /// <summary>True once the peer has closed its send side.</summary>
         public bool EndOfStream => _endOfStream;
 
+        /// <summary>True while a read started earlier (a receive that timed out, a readiness wait) is still out: its bytes land in the buffer.</summary>
+        public bool ReadPending => Volatile.Read(ref _pendingRead) != null;
+
         /// <summary>A snapshot, published after every change to the buffer: reading it never waits for a receive.</summary>
         public int Buffered => Volatile.Read(ref _buffered);
 
@@ -245,6 +248,50 @@ namespace PSSocket.Framing
         }
 
         private void Publish() => Volatile.Write(ref _buffered, _buffer.Count);
+
+        /// <summary>
+        /// For readiness waits (Wait-Socket): without waiting and without taking a byte, moves a finished read into
+        /// the buffer and keeps one read pending. Returns the pending read to wait on; null when there is news to look
+        /// at instead (bytes buffered, end of stream, a reset) or another call is receiving now.
+        /// </summary>
+        public Task? Prefetch()
+        {
+            if (_endOfStream || _reset != null || !_turn.Wait(0))
+            {
+                return null;
+            }
+
+            try
+            {
+                if (_pendingRead == null)
+                {
+                    int room = ReceiveBuffer.MaxCapacity - _buffer.Count;
+                    if (room <= 0)
+                    {
+                        return null;
+                    }
+
+                    _pendingRead = _source.ReceiveAsync(_buffer.PrepareWrite(Math.Min(ReceiveBuffer.MinimumReadSize, room)));
+                }
+
+                if (!_pendingRead.IsCompleted)
+                {
+                    return _pendingRead;
+                }
+
+                Fill(Deadline.After(-1), CancellationToken.None);
+                return null;
+            }
+            catch (Exception e) when (e is SocketSessionException || e is TlsFailureException || e is SocketException || e is ObjectDisposedException)
+            {
+                // Fill has recorded a reset or a TLS failure on the session; the next receive reports it.
+                return null;
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
 
         /// <summary>Lets go of a pending read whose socket is closing.</summary>
         public void Abandon()

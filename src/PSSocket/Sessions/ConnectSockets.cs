@@ -34,16 +34,28 @@ namespace PSSocket.Sessions
         public Socket Connect(ConnectRequest request)
         {
             request.Addresses ??= HostResolver.Resolve(request.ConnectHost, request.Deadline, request.CancellationToken);
+            return Connector.Connect(ForSession(request));
+        }
+
+        /// <summary>The same without holding a thread while it resolves and connects (Connect-Socket -NoWait).</summary>
+        public async Task<Socket> ConnectAsync(ConnectRequest request)
+        {
+            request.Addresses ??= await HostResolver.ResolveAsync(request.ConnectHost, request.Deadline, request.CancellationToken).ConfigureAwait(false);
+            return await Connector.ConnectAsync(ForSession(request)).ConfigureAwait(false);
+        }
+
+        private ConnectRequest ForSession(ConnectRequest request)
+        {
             if (request.Trace != null)
             {
-                request.Trace.Resolved = request.Addresses;
+                request.Trace.Resolved = request.Addresses!;
             }
 
             request.Family = _session.Settings.Family;
             request.Target = _session;
             request.MakeSocket = ForFamily;
             request.Discard = Discard;
-            return Connector.Connect(request);
+            return request;
         }
 
         /// <summary>Connects the session to the Unix socket at <paramref name="path"/>; the session holds the connection.</summary>

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using PSSocket.Errors;
 using PSSocket.Framing;
 using PSSocket.Proxies;
@@ -231,6 +232,74 @@ namespace PSSocket.Sessions
             }
         }
 
+        /// <summary>The failure of a connect started with <see cref="BeginConnect"/> (the same error id a blocking connect raises); null otherwise.</summary>
+        public SocketSessionException? ConnectError { get; private set; }
+
+        /// <summary>The connect <see cref="BeginConnect"/> started: it never faults, and finishes after the session is Connected or Closed.</summary>
+        internal Task? PendingConnect { get; private set; }
+
+        /// <summary>
+        /// True from <see cref="BeginConnect"/> until a readiness wait reports the connect finished: a wait for Connect
+        /// among other events hears of each background connect once, as select() hears of a socket's connect.
+        /// </summary>
+        internal bool ConnectUnreported { get; set; }
+
+        /// <summary>Cancelled by Close while a background connect goes on.</summary>
+        private CancellationTokenSource? _connecting;
+
+        /// <summary>
+        /// Connect-Socket -NoWait: starts connecting a TCP session in the background and returns at once with the
+        /// session Connecting. The connect ends with the session Connected, or Closed with <see cref="ConnectError"/>.
+        /// A datagram session connects at once (a UDP connect only sets the peer).
+        /// </summary>
+        internal void BeginConnect(string host, int port, int timeout)
+        {
+            if (_datagrams != null || Protocol.IsUnix())
+            {
+                Connect(new ConnectRequest(host, port, timeout, CancellationToken.None));
+                return;
+            }
+
+            var cancel = new CancellationTokenSource();
+            lock (_stateGate)
+            {
+                EnsureConnectable();
+                _connecting = cancel;
+                RemoteHost = host;
+                ConnectUnreported = true;
+                _state = SocketState.Connecting;
+            }
+
+            PendingConnect = ConnectInBackground(new ConnectRequest(host, port, timeout, cancel.Token));
+        }
+
+        private async Task ConnectInBackground(ConnectRequest request)
+        {
+            try
+            {
+                await _stream!.ConnectAsync(request).ConfigureAwait(false);
+            }
+            catch (SocketSessionException e)
+            {
+                ConnectError = e;
+            }
+            catch (OperationCanceledException)
+            {
+                ConnectError = Closed();
+            }
+            catch (Exception e)
+            {
+                // Nothing may escape a background task; the session says what went wrong instead.
+                ConnectError = new SocketSessionException(ErrorIds.ConnectionAborted, $"Connecting session {Id} to {request.Host} port {request.Port} failed: {e.Message}", this, e);
+            }
+
+            Interlocked.Exchange(ref _connecting, null);
+            if (ConnectError != null)
+            {
+                Close();
+            }
+        }
+
         /// <summary>Connects a Unix session to the socket at <paramref name="path"/>.</summary>
         internal void ConnectPath(string path, int timeout, CancellationToken cancellationToken)
         {
@@ -280,6 +349,7 @@ namespace PSSocket.Sessions
             }
 
             socket?.Dispose();
+            Interlocked.Exchange(ref _connecting, null)?.Cancel();
             _stream?.Close();
             _datagrams?.Close();
             _ownedFile?.Remove();
@@ -483,6 +553,11 @@ namespace PSSocket.Sessions
                 ? new SocketSessionException(
                     ErrorIds.ConnectionReset,
                     $"Cannot {action} session {Id}: {EndPoints.Format(RemoteEndPoint)} reset the connection. Bytes received before the reset stay readable.",
+                    this)
+                : _state == SocketState.Connecting
+                ? new SocketSessionException(
+                    ErrorIds.ConnectInProgress,
+                    $"Cannot {action} session {Id}: its connect to {RemoteHost} is still going on (Connect-Socket -NoWait). Wait for it with Wait-Socket -For Connect.",
                     this)
                 : new SocketSessionException(
                     ErrorIds.NotConnected, $"Cannot {action} session {Id}: it is {_state}, not connected. Connect it first with Connect-Socket.", this);

@@ -6,6 +6,8 @@ namespace PSSocket.Sessions
         Created,
         Bound,
         Listening,
+        /// <summary>A connect started by Connect-Socket -NoWait goes on in the background: Wait-Socket -For Connect waits for it. Send and receive refuse it (ConnectInProgress).</summary>
+        Connecting,
         Connected,
         /// <summary>The send side is shut down (half-closed); the session can still receive.</summary>
         SendShutdown,

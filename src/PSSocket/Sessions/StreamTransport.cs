@@ -92,6 +92,16 @@ namespace PSSocket.Sessions
                 ? null
                 : new PendingRead(Task.FromResult(tunnel.Leftover.Length), new ArraySegment<byte>(tunnel.Leftover));
 
+        /// <summary>The plaintext connect of Connect-Socket -NoWait, without holding a thread while it goes on.</summary>
+        public async Task ConnectAsync(ConnectRequest request)
+        {
+            Socket socket = await _session.ConnectSockets.ConnectAsync(request).ConfigureAwait(false);
+            _session.AdoptConnected(socket, request.Host, null, request.Tunnel);
+        }
+
+        /// <summary>The receiver of a connected session, for readiness waits; null before the session connected.</summary>
+        public SessionReceiver? CurrentReceiver => _receiver;
+
         /// <summary>listen() after a bind; its failures get the module's ids like the bind's.</summary>
         public void Listen(int backlog, string described)
         {
