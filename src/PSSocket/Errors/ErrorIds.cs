@@ -173,5 +173,9 @@ namespace PSSocket.Errors
 
         /// <summary>The proxy's answer is not the protocol asked for (a wrong version, a garbled or cut-short reply).</summary>
         public const string ProxyProtocolError = "ProxyProtocolError";
+
+        // Relay (Start-SocketListener -ForwardTo)
+        /// <summary>A relay could not connect (or finish TLS) to its target for a client; the client was closed.</summary>
+        public const string RelayTargetUnreachable = "RelayTargetUnreachable";
     }
 }
