@@ -51,9 +51,13 @@ namespace PSSocket.Relays
             Socket socket = Path != null
                 ? await ConnectPathAsync(deadline, errorTarget, cancellationToken).ConfigureAwait(false)
                 : await ConnectHostAsync(errorTarget, cancellationToken).ConfigureAwait(false);
+            if (socket.AddressFamily != AddressFamily.Unix)
+            {
+                socket.NoDelay = true;
+            }
+
             if (Tls == null)
             {
-                socket.NoDelay = socket.AddressFamily != AddressFamily.Unix;
                 return new RelayTargetEnd(socket, null);
             }
 
