@@ -213,6 +213,7 @@ namespace PSSocket.Commands
         protected override void EndProcessing()
         {
             Enforce(OptionRules.ListenerRelayMode, new OptionFacts(this));
+            Enforce(OptionRules.ListenerForward, new OptionFacts(this));
             var kind = new OptionFacts(this) { Protocol = ListenerProtocol, Mode = ModeName, Target = ListenerProtocol };
             kind.Tls = kind.AnyGiven(TlsParameterCatalog.Certificate.Name, TlsParameterCatalog.CertificatePath.Name);
             Enforce(OptionRules.ListenerKind, kind);
