@@ -44,12 +44,12 @@ namespace PSSocket.Bench
             sink.Listen(16);
             int sinkPort = ((IPEndPoint)sink.LocalEndPoint!).Port;
 
-            double direct = Transfer(sink, sinkPort);
+            double direct = Best(() => Transfer(sink, sinkPort));
             SocketSession relay = Start(host, $"Start-SocketListener -ForwardTo 127.0.0.1:{sinkPort} -NoSummary");
-            double relayed = Transfer(sink, Port(relay));
+            double relayed = Best(() => Transfer(sink, Port(relay)));
             relay.Close();
             report.Add(Name, "1 GiB through the relay", Gbps(relayed), "Gbit/s", "direct raw .NET 64 KiB", Gbps(direct),
-                "a third party copies every byte: two more loopback hops and a read+write per chunk on 2 cores");
+                "best of 3; the relay adds a read and a write of every chunk and a second loopback hop, on the same 2 cores as sender and sink");
 
             if (!ExternalProgram.Exists("socat"))
             {
@@ -61,7 +61,7 @@ namespace PSSocket.Bench
             using (ExternalProgram socat = ExternalProgram.Start($"socat TCP-LISTEN:{socatPort},bind=127.0.0.1,fork,reuseaddr TCP:127.0.0.1:{sinkPort}"))
             {
                 ExternalProgram.WaitForListener(socatPort);
-                double viaSocat = Transfer(sink, socatPort);
+                double viaSocat = Best(() => Transfer(sink, socatPort));
                 report.Add(Name, "1 GiB through the relay vs socat", Gbps(relayed), "Gbit/s", "socat fork relay", Gbps(viaSocat), "aim >= 1.5x");
             }
         }
@@ -112,6 +112,8 @@ namespace PSSocket.Bench
 
             return seconds;
         }
+
+        private static double Best(Func<double> run) => Enumerable.Range(0, 3).Select(_ => run()).Min();
 
         /// <summary>A position-independent sum: enough to catch lost or altered bytes of a repeated chunk.</summary>
         private static long Checksum(byte[] buffer, int count)
