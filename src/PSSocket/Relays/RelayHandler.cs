@@ -29,6 +29,7 @@ namespace PSSocket.Relays
             SocketServer server = _server!;
             if (_options.Stages?.RefusesNewConnections == true)
             {
+                server.Statistics.CountRefused();
                 if (server.LogConnections)
                 {
                     server.ReportVerbose($"Refused session {connection.Id} ({EndPoints.Format(connection.RemoteEndPoint)}): the relay refuses new connections.");

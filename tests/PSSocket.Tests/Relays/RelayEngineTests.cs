@@ -245,6 +245,7 @@ namespace PSSocket.Tests.Relays
             Assert.Empty(RawPeer.ReceiveToEnd(client, WaitMs));
             Assert.False(target.Poll(200_000, SelectMode.SelectRead));
             Assert.Empty(stages.Events);
+            Assert.Equal(1, server.Statistics.Refused);
         }
 
         [Fact]
