@@ -180,6 +180,17 @@ namespace PSSocket.Binding
                 new[] { "Start-SocketListener -Echo -QuitWord bye" }),
         };
 
+        /// <summary>Start-SocketListener -ForwardTo: the TLS options towards the target go with -ForwardUseTls.</summary>
+        public static readonly OptionRule[] ListenerForward =
+        {
+            new OptionRule(
+                "ListenerForwardTlsOptionsNeedUseTls",
+                Conflict,
+                f => f.ParameterSet == "Forward" && !f.Given("ForwardUseTls") && f.AnyGiven("ForwardServerName", "ForwardTrustedCertificate", "ForwardSkipCertificateCheck"),
+                f => "-ForwardServerName, -ForwardTrustedCertificate and -ForwardSkipCertificateCheck set up TLS towards the target: add -ForwardUseTls.",
+                new[] { "Start-SocketListener -ForwardTo localhost:443 -ForwardServerName example.test" }),
+        };
+
         /// <summary>Start-SocketListener: the kind of socket against addresses, server modes and TLS, before anything is bound.</summary>
         public static readonly OptionRule[] ListenerKind =
         {
@@ -296,7 +307,7 @@ namespace PSSocket.Binding
         /// <summary>Every rule, for the test that walks the table.</summary>
         public static IEnumerable<OptionRule> All =>
             TlsRequired.Concat(TlsClientIdentity).Concat(TlsServerIdentity).Concat(ConnectSocketKind).Concat(ProxyUse).Concat(NewSocketKind)
-                .Concat(ListenerRelayMode).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Distinct();
+                .Concat(ListenerRelayMode).Concat(ListenerForward).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Distinct();
 
         /// <summary>The engine: the first rule of <paramref name="rules"/> that <paramref name="facts"/> break stops the command.</summary>
         public static void Check(IEnumerable<OptionRule> rules, OptionFacts facts)

@@ -181,5 +181,9 @@ namespace PSSocket.Errors
         // Many sessions at once (Wait-Socket, Connect-Socket -NoWait)
         /// <summary>Send or receive on a session whose background connect (Connect-Socket -NoWait) has not finished: wait with Wait-Socket -For Connect.</summary>
         public const string ConnectInProgress = "ConnectInProgress";
+
+        // Relay (Start-SocketListener -ForwardTo)
+        /// <summary>A relay could not connect (or finish TLS) to its target for a client; the client was closed.</summary>
+        public const string RelayTargetUnreachable = "RelayTargetUnreachable";
     }
 }
