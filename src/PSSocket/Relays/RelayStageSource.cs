@@ -24,9 +24,7 @@ namespace PSSocket.Relays
         public IRelayStage[] StagesFor(RelayFlow flow)
         {
             var faults = new FaultStage(Faults, flow);
-            return Trace == null
-                ? new IRelayStage[] { faults }
-                : new IRelayStage[] { new RelayStageChain(new IRelayStage[] { faults, new TraceStage(Trace, flow) }) };
+            return new IRelayStage[] { Trace == null ? (IRelayStage)faults : new TraceStage(faults, Trace, flow) };
         }
 
         public void Dispose() => Trace?.Dispose();
