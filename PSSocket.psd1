@@ -20,6 +20,9 @@
         'Get-Socket'
         'Start-SocketTls'
         'Test-SocketPort'
+        'New-SocketFault'
+        'Set-SocketFault'
+        'Clear-SocketFault'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -11,6 +11,7 @@ using PSSocket.Binding;
 using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Hosting;
+using PSSocket.Relays;
 using PSSocket.Servers;
 using PSSocket.Sessions;
 using PSSocket.Text;
@@ -138,6 +139,38 @@ namespace PSSocket.Commands
         /// </summary>
         [Parameter]
         public SwitchParameter EnableBroadcast { get; set; }
+
+        // Relay faults and trace (Relays/RelayFaultSet, Relays/RelayStageSource): the parameters and the stages they make.
+        /// <summary>Relay: the faults to apply (New-SocketFault). Set-SocketFault changes them while the relay runs, also when none were given.</summary>
+        [Parameter]
+        public RelayFaultSet? Fault { get; set; }
+
+        /// <summary>Relay: writes what passes each way to this file as a timestamped hex dump (as ncat -x), flushed when the relay stops.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TraceFile { get; set; }
+
+        /// <summary>The relay's stages: the faults given (or an empty set for Set-SocketFault to fill) and the trace; a trace file that cannot be made stops the command.</summary>
+        private RelayStageSource MakeRelayStages()
+        {
+            string? trace = TraceFile == null ? null : GetUnresolvedProviderPathFromPSPath(TraceFile);
+            try
+            {
+                return new RelayStageSource(Fault ?? new RelayFaultSet(), trace);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
+            {
+                ThrowTerminating(new SocketSessionException(ErrorIds.TraceFileFailed, $"The trace file {trace} could not be created: {e.Message}", TraceFile, e));
+                throw;
+            }
+        }
+
+        /// <summary>Lets Set-SocketFault find the faults from the listener or its job, and closes the trace when the server stops.</summary>
+        private static void AttachRelayStages(SocketServer server, RelayStageSource stages)
+        {
+            RelayFaultRegistry.Register(server.Listener, stages.Faults);
+            server.Finished += _ => stages.Dispose();
+        }
 
         /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(

@@ -173,5 +173,15 @@ namespace PSSocket.Errors
 
         /// <summary>The proxy's answer is not the protocol asked for (a wrong version, a garbled or cut-short reply).</summary>
         public const string ProxyProtocolError = "ProxyProtocolError";
+
+        // Relay faults and trace (New-SocketFault, Set-SocketFault, Clear-SocketFault, Start-SocketListener -Fault -TraceFile)
+        /// <summary>A fault value out of its range: a negative time, size or count, a rate outside 0 to 1.</summary>
+        public const string InvalidFaultValue = "InvalidFaultValue";
+
+        /// <summary>Set-SocketFault or Clear-SocketFault on something that is not a relay's faults, listener or job.</summary>
+        public const string NoRelayFaults = "NoRelayFaults";
+
+        /// <summary>The trace file could not be created (no such folder, no access).</summary>
+        public const string TraceFileFailed = "TraceFileFailed";
     }
 }

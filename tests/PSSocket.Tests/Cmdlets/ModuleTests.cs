@@ -31,7 +31,7 @@ namespace PSSocket.Tests.Cmdlets
             string[] declared = ((object[])table["CmdletsToExport"]!).Cast<string>().OrderBy(n => n).ToArray();
             string[] exported = PS.Run("Get-Command -Module PSSocket | ForEach-Object Name").All<string>().OrderBy(n => n).ToArray();
             Assert.Equal(declared, exported);
-            Assert.Equal(10, exported.Length);
+            Assert.Equal(13, exported.Length);
         }
 
         [Fact]

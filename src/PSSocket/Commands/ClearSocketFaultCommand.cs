@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using PSSocket.ErrorRecords;
+using PSSocket.Errors;
+using PSSocket.Relays;
+
+namespace PSSocket.Commands
+{
+    /// <summary>
+    /// Removes every fault of a relay and serves new clients again; a stall is lifted and held bytes flow on. By
+    /// default open connections are healed too (-Scope NewConnections: only those that start later).
+    /// </summary>
+    [Cmdlet(VerbsCommon.Clear, "SocketFault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(RelayFaultSet))]
+    public sealed class ClearSocketFaultCommand : SocketCmdlet
+    {
+        /// <summary>The relay: the listener or job Start-SocketListener -ForwardTo wrote, or a set from New-SocketFault.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("Listener", "Job")]
+        public object? InputObject { get; set; }
+
+        /// <summary>AllConnections (the default): open connections too; NewConnections: only those that start later.</summary>
+        [Parameter]
+        public RelayFaultScope Scope { get; set; } = RelayFaultScope.AllConnections;
+
+        /// <summary>Writes the fault set after the change.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RelayFaultSet faults;
+            try
+            {
+                faults = SocketFaultCmdlet.Resolve(InputObject);
+            }
+            catch (SocketSessionException e)
+            {
+                WriteError(ErrorRecordFactory.From(e));
+                return;
+            }
+
+            if (ShouldProcess(faults.ToString(), $"Clear faults for {Scope}"))
+            {
+                faults.Clear(Scope);
+            }
+
+            if (PassThru)
+            {
+                WriteObject(faults);
+            }
+        }
+    }
+}
