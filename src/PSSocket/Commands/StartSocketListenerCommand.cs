@@ -150,6 +150,12 @@ namespace PSSocket.Commands
         [ValidateNotNullOrEmpty]
         public string? TraceFile { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            Enforce(OptionRules.ListenerFaults, new OptionFacts(this));
+            base.BeginProcessing();
+        }
+
         /// <summary>The relay's stages: the faults given (or an empty set for Set-SocketFault to fill) and the trace; a trace file that cannot be made stops the command.</summary>
         private RelayStageSource MakeRelayStages()
         {
