@@ -122,6 +122,17 @@ namespace PSSocket.Binding
                 new[] { "Start-SocketListener -Echo -QuitWord bye" }),
         };
 
+        /// <summary>Start-SocketListener -ForwardTo: the TLS options towards the target go with -ForwardUseTls.</summary>
+        public static readonly OptionRule[] ListenerForward =
+        {
+            new OptionRule(
+                "ListenerForwardTlsOptionsNeedUseTls",
+                Conflict,
+                f => f.ParameterSet == "Forward" && !f.Given("ForwardUseTls") && f.AnyGiven("ForwardServerName", "ForwardTrustedCertificate", "ForwardSkipCertificateCheck"),
+                f => "-ForwardServerName, -ForwardTrustedCertificate and -ForwardSkipCertificateCheck set up TLS towards the target: add -ForwardUseTls.",
+                new[] { "Start-SocketListener -ForwardTo localhost:443 -ForwardServerName example.test" }),
+        };
+
         /// <summary>Start-SocketListener: the kind of socket against addresses, server modes and TLS, before anything is bound.</summary>
         public static readonly OptionRule[] ListenerKind =
         {
@@ -239,21 +250,10 @@ namespace PSSocket.Binding
                 new[] { "New-SocketFault -Stall -StallDuration 100", "Set-SocketFault (New-SocketFault) -Stall -StallDuration 100" }),
         };
 
-        /// <summary>Start-SocketListener: faults and a trace are for a relay.</summary>
-        public static readonly OptionRule[] ListenerFaults =
-        {
-            new OptionRule(
-                "ListenerFaultsNeedRelay",
-                Conflict,
-                f => f.AnyGiven("Fault", "TraceFile") && !f.Given("ForwardTo"),
-                f => "-Fault and -TraceFile apply to a relay: add -ForwardTo.",
-                new[] { "Start-SocketListener -TraceFile ./none.txt", "Start-SocketListener -Echo -Fault (New-SocketFault -Latency 10)" }),
-        };
-
         /// <summary>Every rule, for the test that walks the table.</summary>
         public static IEnumerable<OptionRule> All =>
             TlsRequired.Concat(TlsClientIdentity).Concat(TlsServerIdentity).Concat(ConnectSocketKind).Concat(NewSocketKind)
-                .Concat(ListenerRelayMode).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Concat(FaultValues).Concat(ListenerFaults).Distinct();
+                .Concat(ListenerRelayMode).Concat(ListenerForward).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Concat(FaultValues).Distinct();
 
         /// <summary>The engine: the first rule of <paramref name="rules"/> that <paramref name="facts"/> break stops the command.</summary>
         public static void Check(IEnumerable<OptionRule> rules, OptionFacts facts)

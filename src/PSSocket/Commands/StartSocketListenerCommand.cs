@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using PSSocket.Binding;
 using PSSocket.ErrorRecords;
 using PSSocket.Errors;
@@ -25,7 +26,8 @@ namespace PSSocket.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "SocketListener", DefaultParameterSetName = ListenSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(SocketSession))]
-    [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { RelaySet, GreetingSet, ScriptBlockSet })]
+    [OutputType(typeof(SocketListenerJob), ParameterSetName = new[] { RelaySet, GreetingSet, ScriptBlockSet, ForwardSet })]
+    [OutputType(typeof(Relays.RelayConnectionSummary), ParameterSetName = new[] { ForwardSet })]
     public sealed class StartSocketListenerCommand : SessionSettingsCmdlet, IDynamicParameters
     {
         public const int DefaultBacklog = 4096;
@@ -36,6 +38,7 @@ namespace PSSocket.Commands
         private const string RelaySet = "EchoOrBroadcast";
         private const string GreetingSet = "Greeting";
         private const string ScriptBlockSet = "ScriptBlock";
+        private const string ForwardSet = "Forward";
 
         /// <summary>The port to listen on; 0 (the default) lets the system pick a free one, shown on the session.</summary>
         [Parameter(Position = 0)]
@@ -97,10 +100,42 @@ namespace PSSocket.Commands
         [ValidateRange(0, int.MaxValue)]
         public int QueueLimit { get; set; } = ScriptHandler.DefaultQueueLimit;
 
+        /// <summary>
+        /// Relay mode: forwards each connection to this target, a host and port (db.internal:5432, 10.0.0.5:80,
+        /// [::1]:6379) or a Unix stream socket path (anything with a slash), and copies bytes both ways.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = ForwardSet)]
+        [EndPointTransformation]
+        [ValidateNotNull]
+        public EndPoint? ForwardTo { get; set; }
+
+        /// <summary>Relay mode: speak TLS to the target, validating its certificate against the name given in -ForwardTo (or -ForwardServerName).</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        public SwitchParameter ForwardUseTls { get; set; }
+
+        /// <summary>Relay mode with -ForwardUseTls: the name sent as SNI and checked against the target's certificate (needed for a Unix socket target or an address).</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ForwardServerName { get; set; }
+
+        /// <summary>Relay mode with -ForwardUseTls: certificates (a private CA, a self-signed server) trusted as roots for the target's certificate.</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        [ValidateNotNullOrEmpty]
+        public X509Certificate2[]? ForwardTrustedCertificate { get; set; }
+
+        /// <summary>Relay mode with -ForwardUseTls: accept any certificate from the target. Only for tests; the connection can be intercepted.</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        public SwitchParameter ForwardSkipCertificateCheck { get; set; }
+
+        /// <summary>Relay mode: write no per-connection summary objects to the job's output.</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        public SwitchParameter NoSummary { get; set; }
+
         /// <summary>Server modes: connections beyond this many open ones are refused (accepted and closed at once, and counted).</summary>
         [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
+        [Parameter(ParameterSetName = ForwardSet)]
         [ValidateRange(1, int.MaxValue)]
         public int MaxConnections { get; set; }
 
@@ -108,6 +143,7 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
+        [Parameter(ParameterSetName = ForwardSet)]
         [ValidateNotNullOrEmpty]
         public string[]? AllowedClient { get; set; }
 
@@ -115,12 +151,14 @@ namespace PSSocket.Commands
         [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
+        [Parameter(ParameterSetName = ForwardSet)]
         public SwitchParameter AsJob { get; set; }
 
         /// <summary>Server modes: the job's name; default: the mode, "Server" and the listener's Id, as in EchoServer3.</summary>
         [Parameter(ParameterSetName = RelaySet)]
         [Parameter(ParameterSetName = GreetingSet)]
         [Parameter(ParameterSetName = ScriptBlockSet)]
+        [Parameter(ParameterSetName = ForwardSet)]
         [ValidateNotNullOrEmpty]
         public string? JobName { get; set; }
 
@@ -142,19 +180,13 @@ namespace PSSocket.Commands
 
         // Relay faults and trace (Relays/RelayFaultSet, Relays/RelayStageSource): the parameters and the stages they make.
         /// <summary>Relay: the faults to apply (New-SocketFault). Set-SocketFault changes them while the relay runs, also when none were given.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = ForwardSet)]
         public RelayFaultSet? Fault { get; set; }
 
         /// <summary>Relay: writes what passes each way to this file as a timestamped hex dump (as ncat -x), flushed when the relay stops.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = ForwardSet)]
         [ValidateNotNullOrEmpty]
         public string? TraceFile { get; set; }
-
-        protected override void BeginProcessing()
-        {
-            Enforce(OptionRules.ListenerFaults, new OptionFacts(this));
-            base.BeginProcessing();
-        }
 
         /// <summary>The relay's stages: the faults given (or an empty set for Set-SocketFault to fill) and the trace; a trace file that cannot be made stops the command.</summary>
         private RelayStageSource MakeRelayStages()
@@ -171,12 +203,18 @@ namespace PSSocket.Commands
             }
         }
 
-        /// <summary>Lets Set-SocketFault find the faults from the listener or its job, and closes the trace when the server stops.</summary>
-        private static void AttachRelayStages(SocketServer server, RelayStageSource stages)
+        /// <summary>Lets Set-SocketFault find a relay's faults from its listener or job, and closes the trace when the server has stopped.</summary>
+        private static void AttachRelayStages(SocketServer server, IConnectionHandler mode)
         {
-            RelayFaultRegistry.Register(server.Listener, stages.Faults);
-            server.Finished += _ => stages.Dispose();
+            if (mode is RelayHandler relay && relay.Options.Stages is RelayStageSource stages)
+            {
+                RelayFaultRegistry.Register(server.Listener, stages.Faults);
+                server.Finished += _ => stages.Dispose();
+            }
         }
+
+        /// <summary>A relay that could not start closes its trace file.</summary>
+        private static void ReleaseRelayStages(IConnectionHandler mode) => ((mode as RelayHandler)?.Options.Stages as IDisposable)?.Dispose();
 
         /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
@@ -207,11 +245,13 @@ namespace PSSocket.Commands
         /// <summary>The server mode asked for, by its parameter's name; null for a plain listener.</summary>
         private string? ModeName => ParameterSetName == ListenSet ? null
             : ParameterSetName == RelaySet ? (Echo ? nameof(Echo) : nameof(Broadcast))
+            : ParameterSetName == ForwardSet ? nameof(ForwardTo)
             : ParameterSetName;
 
         protected override void EndProcessing()
         {
             Enforce(OptionRules.ListenerRelayMode, new OptionFacts(this));
+            Enforce(OptionRules.ListenerForward, new OptionFacts(this));
             var kind = new OptionFacts(this) { Protocol = ListenerProtocol, Mode = ModeName, Target = ListenerProtocol };
             kind.Tls = kind.AnyGiven(TlsParameterCatalog.Certificate.Name, TlsParameterCatalog.CertificatePath.Name);
             Enforce(OptionRules.ListenerKind, kind);
@@ -247,6 +287,10 @@ namespace PSSocket.Commands
 
                 WriteObject(listener);
             }
+            else if (serverMode != null)
+            {
+                ReleaseRelayStages(serverMode);
+            }
         }
 
         /// <summary>The TLS settings the certificate parameters ask for; null for plain TCP. Bad ones stop the command.</summary>
@@ -277,12 +321,37 @@ namespace PSSocket.Commands
                     return new GreetingHandler(EncodeGreeting(settings), KeepOpen);
                 case RelaySet:
                     return new BroadcastHandler(QuitWord);
+                case ForwardSet:
+                    return new RelayHandler(MakeRelayOptions(settings));
                 case ScriptBlockSet:
                     return new ScriptHandler(
                         ScriptBlock!.ToString(), ArgumentList, HandlerVariables(), HandlerModulePath(), ThrottleLimit, HandlerTimeout, QueueLimit);
                 default:
                     return null;
             }
+        }
+
+        /// <summary>The relay's target and TLS towards it, from -ForwardTo and the -Forward* parameters; a bad target stops the command.</summary>
+        private RelayOptions MakeRelayOptions(SocketSettings settings)
+        {
+            RelayTarget target = ForwardTo switch
+            {
+                IPEndPoint ip => RelayTarget.HostPort(ip.Address.ToString(), ip.Port),
+                DnsEndPoint dns => RelayTarget.HostPort(dns.Host, dns.Port),
+                _ => RelayTarget.UnixPath(ForwardTo!.ToString()!),
+            };
+            target.Family = settings.Family;
+            target.ConnectTimeout = settings.ConnectTimeout;
+            if (ForwardUseTls)
+            {
+                target.Tls = new TlsClientOptions { ServerName = ForwardServerName, SkipCertificateCheck = ForwardSkipCertificateCheck };
+                if (ForwardTrustedCertificate != null)
+                {
+                    target.Tls.TrustedCertificates = new X509Certificate2Collection(ForwardTrustedCertificate);
+                }
+            }
+
+            return new RelayOptions(target) { Summaries = !NoSummary, Stages = MakeRelayStages() };
         }
 
         private byte[] EncodeGreeting(SocketSettings settings)
@@ -377,11 +446,13 @@ namespace PSSocket.Commands
                 string command = MyInvocation.Line?.Trim() is string line && line.Length > 0 ? line : $"Start-SocketListener -{mode.Mode}";
                 job = new SocketListenerJob(server, command, JobName ?? $"{mode.Mode}Server{listener.Id}");
                 server.Start();
+                AttachRelayStages(server, mode);
             }
             catch (SocketSessionException e)
             {
                 listener.Close();
                 mode.Dispose();
+                ReleaseRelayStages(mode);
                 WriteError(ErrorRecordFactory.From(e));
                 return;
             }
@@ -389,6 +460,7 @@ namespace PSSocket.Commands
             {
                 listener.Close();
                 mode.Dispose();
+                ReleaseRelayStages(mode);
                 ThrowTerminating(new SocketSessionException(
                     ErrorIds.ServerFailed, $"The {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} could not start: {e.Message}", listener, e));
                 return;

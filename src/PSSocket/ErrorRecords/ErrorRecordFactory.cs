@@ -15,6 +15,7 @@ namespace PSSocket.ErrorRecords
             [ErrorIds.ConnectTimedOut] = ErrorCategory.OperationTimeout,
             [ErrorIds.HostUnreachable] = ErrorCategory.ConnectionError,
             [ErrorIds.NetworkUnreachable] = ErrorCategory.ConnectionError,
+            [ErrorIds.RelayTargetUnreachable] = ErrorCategory.ConnectionError,
             [ErrorIds.AddressInUse] = ErrorCategory.ResourceBusy,
             [ErrorIds.AddressNotAvailable] = ErrorCategory.InvalidArgument,
             [ErrorIds.AddressFamilyMismatch] = ErrorCategory.InvalidArgument,

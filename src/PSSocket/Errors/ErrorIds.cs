@@ -174,6 +174,10 @@ namespace PSSocket.Errors
         /// <summary>The proxy's answer is not the protocol asked for (a wrong version, a garbled or cut-short reply).</summary>
         public const string ProxyProtocolError = "ProxyProtocolError";
 
+        // Relay (Start-SocketListener -ForwardTo)
+        /// <summary>A relay could not connect (or finish TLS) to its target for a client; the client was closed.</summary>
+        public const string RelayTargetUnreachable = "RelayTargetUnreachable";
+
         // Relay faults and trace (New-SocketFault, Set-SocketFault, Clear-SocketFault, Start-SocketListener -Fault -TraceFile)
         /// <summary>A fault value out of its range: a negative time, size or count, a rate outside 0 to 1.</summary>
         public const string InvalidFaultValue = "InvalidFaultValue";

@@ -14,5 +14,8 @@ namespace PSSocket
 
         /// <summary>Runs a script block once per connection, in a runspace pool.</summary>
         ScriptBlock,
+
+        /// <summary>Forwards each connection to a target end point and copies bytes both ways (-ForwardTo).</summary>
+        Relay,
     }
 }
