@@ -247,6 +247,26 @@ namespace PSSocket.Tests.Relays
             Assert.Empty(stages.Events);
         }
 
+        [Fact]
+        public void StoppingTheRelayClosesBothSidesOfAnOpenConnectionAndSaysSo()
+        {
+            using Socket target = RawPeer.Listen();
+            (SocketServer server, CollectingReporter reporter) = ServeRelay(RelayTarget.HostPort("127.0.0.1", RawPeer.PortOf(target)));
+            Socket client = Connect(server);
+            using Socket accepted = target.Accept();
+            client.Send(new byte[] { 9, 8, 7 });
+            var got = new byte[3];
+            Assert.Equal(3, accepted.Receive(got));
+
+            server.Stop();
+            Assert.True(server.WaitForStop(WaitMs));
+            Assert.Empty(RawPeer.ReceiveToEnd(accepted, WaitMs));
+            Assert.Empty(RawPeer.ReceiveToEnd(client, WaitMs));
+            RelayConnectionSummary summary = SummaryOf(reporter);
+            Assert.Equal(RelayEnding.Stopped, summary.Ending);
+            Assert.Equal(3, summary.BytesClientToTarget);
+        }
+
         private (SocketServer, CollectingReporter) ServeRelay(RelayTarget target, IRelayStageSource? stages = null) =>
             Serve(new RelayHandler(new RelayOptions(target) { Stages = stages }), new ServerOptions());
 
