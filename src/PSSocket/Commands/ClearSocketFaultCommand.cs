@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using PSSocket.ErrorRecords;
-using PSSocket.Errors;
 using PSSocket.Relays;
 
 namespace PSSocket.Commands
@@ -26,28 +24,7 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            RelayFaultSet faults;
-            try
-            {
-                faults = SocketFaultCmdlet.Resolve(InputObject);
-            }
-            catch (SocketSessionException e)
-            {
-                WriteError(ErrorRecordFactory.From(e));
-                return;
-            }
-
-            if (ShouldProcess(faults.ToString(), $"Clear faults for {Scope}"))
-            {
-                faults.Clear(Scope);
-            }
-
-            if (PassThru)
-            {
-                WriteObject(faults);
-            }
-        }
+        protected override void ProcessRecord() =>
+            SocketFaultCmdlet.ChangeFaultsOf(this, InputObject, $"Clear faults for {Scope}", PassThru, f => f.Clear(Scope));
     }
 }

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using PSSocket.ErrorRecords;
-using PSSocket.Errors;
 using PSSocket.Relays;
 
 namespace PSSocket.Commands
@@ -28,28 +26,7 @@ namespace PSSocket.Commands
 
         protected override void BeginProcessing() => CheckFaultValues();
 
-        protected override void ProcessRecord()
-        {
-            RelayFaultSet faults;
-            try
-            {
-                faults = Resolve(InputObject);
-            }
-            catch (SocketSessionException e)
-            {
-                WriteError(ErrorRecordFactory.From(e));
-                return;
-            }
-
-            if (ShouldProcess(faults.ToString(), $"Set faults for {Scope}"))
-            {
-                ApplyTo(faults, Scope);
-            }
-
-            if (PassThru)
-            {
-                WriteObject(faults);
-            }
-        }
+        protected override void ProcessRecord() =>
+            SocketFaultCmdlet.ChangeFaultsOf(this, InputObject, $"Set faults for {Scope}", PassThru, f => ApplyTo(f, Scope));
     }
 }

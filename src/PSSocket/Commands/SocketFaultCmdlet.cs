@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using PSSocket.Binding;
+using PSSocket.ErrorRecords;
 using PSSocket.Errors;
 using PSSocket.Hosting;
 using PSSocket.Relays;
@@ -138,6 +139,31 @@ namespace PSSocket.Commands
                         ErrorIds.NoRelayFaults,
                         $"{value ?? "null"} is not a relay: give the listener or job of Start-SocketListener -ForwardTo, or a fault set from New-SocketFault.",
                         value);
+            }
+        }
+
+        /// <summary>Set-SocketFault and Clear-SocketFault: finds the input's fault set, changes it if ShouldProcess agrees, and writes it with -PassThru.</summary>
+        internal static void ChangeFaultsOf(Cmdlet cmdlet, object? input, string action, bool passThru, Action<RelayFaultSet> change)
+        {
+            RelayFaultSet faults;
+            try
+            {
+                faults = Resolve(input);
+            }
+            catch (SocketSessionException e)
+            {
+                cmdlet.WriteError(ErrorRecordFactory.From(e));
+                return;
+            }
+
+            if (cmdlet.ShouldProcess(faults.ToString(), action))
+            {
+                change(faults);
+            }
+
+            if (passThru)
+            {
+                cmdlet.WriteObject(faults);
             }
         }
 

@@ -16,7 +16,7 @@ namespace PSSocket.Relays
         private readonly RelayFaults[] _forNewFlows = { RelayFaults.None, RelayFaults.None };
 
         /// <summary>The changes made for all flows, in order; an open flow applies those after the last one it saw.</summary>
-        private readonly List<KeyValuePair<RelayDirection?, Action<RelayFaults>>> _changesForAll = new List<KeyValuePair<RelayDirection?, Action<RelayFaults>>>();
+        private readonly List<KeyValuePair<RelayDirection?, Func<RelayFaults, RelayFaults>>> _changesForAll = new List<KeyValuePair<RelayDirection?, Func<RelayFaults, RelayFaults>>>();
         private TaskCompletionSource<bool> _changed = NewSignal();
         private volatile bool _refuses;
 
@@ -51,17 +51,29 @@ namespace PSSocket.Relays
                 throw new ArgumentNullException(nameof(change));
             }
 
+            Replace(direction, scope, faults => faults.With(change));
+        }
+
+        /// <summary>Removes every fault (and the refusal) for the flows <paramref name="scope"/> names.</summary>
+        public void Clear(RelayFaultScope scope)
+        {
+            _refuses = false;
+            Replace(null, scope, _ => RelayFaults.None);
+        }
+
+        private void Replace(RelayDirection? direction, RelayFaultScope scope, Func<RelayFaults, RelayFaults> change)
+        {
             TaskCompletionSource<bool> previous;
             lock (_gate)
             {
                 foreach (RelayDirection each in Directions(direction))
                 {
-                    _forNewFlows[(int)each] = _forNewFlows[(int)each].With(change);
+                    _forNewFlows[(int)each] = change(_forNewFlows[(int)each]);
                 }
 
                 if (scope == RelayFaultScope.AllConnections)
                 {
-                    _changesForAll.Add(new KeyValuePair<RelayDirection?, Action<RelayFaults>>(direction, change));
+                    _changesForAll.Add(new KeyValuePair<RelayDirection?, Func<RelayFaults, RelayFaults>>(direction, change));
                 }
 
                 previous = _changed;
@@ -73,13 +85,6 @@ namespace PSSocket.Relays
 
         /// <summary>Refuses new clients, or serves them again.</summary>
         public void SetRefusesNewConnections(bool refuse) => _refuses = refuse;
-
-        /// <summary>Removes every fault (and the refusal) for the flows <paramref name="scope"/> names.</summary>
-        public void Clear(RelayFaultScope scope)
-        {
-            _refuses = false;
-            Change(null, scope, ClearAll);
-        }
 
         public override string ToString()
         {
@@ -114,10 +119,10 @@ namespace PSSocket.Relays
             {
                 for (; seen < _changesForAll.Count; seen++)
                 {
-                    KeyValuePair<RelayDirection?, Action<RelayFaults>> change = _changesForAll[seen];
+                    KeyValuePair<RelayDirection?, Func<RelayFaults, RelayFaults>> change = _changesForAll[seen];
                     if (change.Key == null || change.Key == direction)
                     {
-                        current = current.With(change.Value);
+                        current = change.Value(current);
                     }
                 }
 
@@ -128,21 +133,6 @@ namespace PSSocket.Relays
         /// <summary>The random numbers of one flow: seeded from <see cref="Seed"/> when there is one.</summary>
         internal Random RandomFor(RelayFlow flow) =>
             Seed.HasValue ? new Random(unchecked((Seed.Value * 397) ^ (flow.ConnectionId * 2) ^ (int)flow.Direction)) : new Random(Guid.NewGuid().GetHashCode());
-
-        private static void ClearAll(RelayFaults f)
-        {
-            RelayFaults none = RelayFaults.None;
-            f.Latency = none.Latency;
-            f.Jitter = none.Jitter;
-            f.BytesPerSecond = none.BytesPerSecond;
-            f.SplitSize = none.SplitSize;
-            f.Stalled = none.Stalled;
-            f.StalledUntil = none.StalledUntil;
-            f.ResetAfter = none.ResetAfter;
-            f.CloseAfter = none.CloseAfter;
-            f.DropRate = none.DropRate;
-            f.ReorderRate = none.ReorderRate;
-        }
 
         private static IEnumerable<RelayDirection> Directions(RelayDirection? direction) =>
             direction.HasValue ? new[] { direction.Value } : new[] { RelayDirection.ClientToTarget, RelayDirection.TargetToClient };
