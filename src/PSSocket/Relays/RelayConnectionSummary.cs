@@ -3,7 +3,7 @@ using System.Net;
 
 namespace PSSocket.Relays
 {
-    /// <summary>One relayed connection (or UDP association) once it has ended, written to the relay job's output.</summary>
+    /// <summary>One relayed connection once it has ended, written to the relay job's output.</summary>
     public sealed class RelayConnectionSummary
     {
         internal RelayConnectionSummary(
@@ -20,7 +20,7 @@ namespace PSSocket.Relays
             Reason = reason;
         }
 
-        /// <summary>The id of the client's accepted session (for UDP: the association's number).</summary>
+        /// <summary>The id of the client's accepted session.</summary>
         public int ConnectionId { get; }
 
         /// <summary>The client's end point (address and port, or nothing for a Unix socket client).</summary>
@@ -29,7 +29,7 @@ namespace PSSocket.Relays
         /// <summary>The target as given to -ForwardTo / -ForwardToPath.</summary>
         public string Target { get; }
 
-        /// <summary>Bytes (for UDP: payload bytes) written to the target.</summary>
+        /// <summary>Bytes written on to the target.</summary>
         public long BytesClientToTarget { get; }
 
         /// <summary>Bytes written back to the client.</summary>

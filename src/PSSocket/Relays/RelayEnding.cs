@@ -23,8 +23,5 @@ namespace PSSocket.Relays
 
         /// <summary>The relay stopped (Stop-Job, Close-Socket on the listener) while the connection was open.</summary>
         Stopped,
-
-        /// <summary>A UDP association saw no datagram either way for its idle timeout.</summary>
-        IdleTimeout,
     }
 }
