@@ -10,14 +10,6 @@ using PSSocket.Sessions;
 
 namespace PSSocket.Commands
 {
-    /// <summary>How the fault cmdlets name the directions a fault applies to.</summary>
-    public enum FaultDirection
-    {
-        Both,
-        ClientToTarget,
-        TargetToClient,
-    }
-
     /// <summary>
     /// The fault parameters New-SocketFault and Set-SocketFault share, checked once, and how they change a
     /// <see cref="RelayFaultSet"/>: only the parameters given change; the others keep their values.
