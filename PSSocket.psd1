@@ -21,6 +21,9 @@
         'Start-SocketTls'
         'Test-SocketPort'
         'Wait-Socket'
+        'New-SocketFault'
+        'Set-SocketFault'
+        'Clear-SocketFault'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

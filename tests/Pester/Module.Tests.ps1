@@ -10,8 +10,9 @@ AfterAll {
 }
 
 BeforeDiscovery {
-    $cmdlets = 'Close-Socket', 'Connect-Socket', 'Get-Socket', 'New-Socket', 'Receive-SocketData', 'Send-SocketData',
-    'Start-SocketListener', 'Start-SocketTls', 'Test-SocketPort', 'Wait-Socket', 'Wait-SocketConnection'
+    $cmdlets = 'Clear-SocketFault', 'Close-Socket', 'Connect-Socket', 'Get-Socket', 'New-Socket', 'New-SocketFault', 'Receive-SocketData',
+    'Send-SocketData', 'Set-SocketFault', 'Start-SocketListener', 'Start-SocketTls', 'Test-SocketPort', 'Wait-Socket',
+    'Wait-SocketConnection'
 }
 
 Describe 'The module' {

@@ -304,10 +304,21 @@ namespace PSSocket.Binding
                 new[] { "Send-SocketData -Session $s -Data x -ComputerName localhost -Port 9 -RemoteEndPoint 127.0.0.1:9" }),
         };
 
+        /// <summary>New-SocketFault and Set-SocketFault: one kind of stall at a time.</summary>
+        public static readonly OptionRule[] FaultValues =
+        {
+            new OptionRule(
+                "FaultOneStall",
+                Conflict,
+                f => f.Given("Stall") && f.Given("StallDuration"),
+                f => "Give -Stall (held until lifted) or -StallDuration (held for a time), not both.",
+                new[] { "New-SocketFault -Stall -StallDuration 100", "Set-SocketFault (New-SocketFault) -Stall -StallDuration 100" }),
+        };
+
         /// <summary>Every rule, for the test that walks the table.</summary>
         public static IEnumerable<OptionRule> All =>
             TlsRequired.Concat(TlsClientIdentity).Concat(TlsServerIdentity).Concat(ConnectSocketKind).Concat(ProxyUse).Concat(NewSocketKind)
-                .Concat(ListenerRelayMode).Concat(ListenerForward).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Distinct();
+                .Concat(ListenerRelayMode).Concat(ListenerForward).Concat(ListenerKind).Concat(ReceiveFraming).Concat(SendDestination).Concat(FaultValues).Distinct();
 
         /// <summary>The engine: the first rule of <paramref name="rules"/> that <paramref name="facts"/> break stops the command.</summary>
         public static void Check(IEnumerable<OptionRule> rules, OptionFacts facts)

@@ -178,6 +178,44 @@ namespace PSSocket.Commands
         [Parameter]
         public SwitchParameter EnableBroadcast { get; set; }
 
+        // Relay faults and trace (Relays/RelayFaultSet, Relays/RelayStageSource): the parameters and the stages they make.
+        /// <summary>Relay: the faults to apply (New-SocketFault). Set-SocketFault changes them while the relay runs, also when none were given.</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        public RelayFaultSet? Fault { get; set; }
+
+        /// <summary>Relay: writes what passes each way to this file as a timestamped hex dump (as ncat -x), flushed when the relay stops.</summary>
+        [Parameter(ParameterSetName = ForwardSet)]
+        [ValidateNotNullOrEmpty]
+        public string? TraceFile { get; set; }
+
+        /// <summary>The relay's stages: the faults given (or an empty set for Set-SocketFault to fill) and the trace; a trace file that cannot be made stops the command.</summary>
+        private RelayStageSource MakeRelayStages()
+        {
+            string? trace = TraceFile == null ? null : GetUnresolvedProviderPathFromPSPath(TraceFile);
+            try
+            {
+                return new RelayStageSource(Fault ?? new RelayFaultSet(), trace);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
+            {
+                ThrowTerminating(new SocketSessionException(ErrorIds.TraceFileFailed, $"The trace file {trace} could not be created: {e.Message}", TraceFile, e));
+                throw;
+            }
+        }
+
+        /// <summary>Lets Set-SocketFault find a relay's faults from its listener or job, and closes the trace when the server has stopped.</summary>
+        private static void AttachRelayStages(SocketServer server, IConnectionHandler mode)
+        {
+            if (mode is RelayHandler relay && relay.Options.Stages is RelayStageSource stages)
+            {
+                RelayFaultRegistry.Register(server.Listener, stages.Faults);
+                server.Finished += _ => stages.Dispose();
+            }
+        }
+
+        /// <summary>A relay that could not start closes its trace file.</summary>
+        private static void ReleaseRelayStages(IConnectionHandler mode) => ((mode as RelayHandler)?.Options.Stages as IDisposable)?.Dispose();
+
         /// <summary>The socket-kind and TLS parameters (here the server's), declared once for the cmdlets that take them.</summary>
         private readonly SharedParameterValues _shared = new SharedParameterValues(
             new[]
@@ -249,6 +287,10 @@ namespace PSSocket.Commands
 
                 WriteObject(listener);
             }
+            else if (serverMode != null)
+            {
+                ReleaseRelayStages(serverMode);
+            }
         }
 
         /// <summary>The TLS settings the certificate parameters ask for; null for plain TCP. Bad ones stop the command.</summary>
@@ -309,7 +351,7 @@ namespace PSSocket.Commands
                 }
             }
 
-            return new RelayOptions(target) { Summaries = !NoSummary };
+            return new RelayOptions(target) { Summaries = !NoSummary, Stages = MakeRelayStages() };
         }
 
         private byte[] EncodeGreeting(SocketSettings settings)
@@ -404,11 +446,13 @@ namespace PSSocket.Commands
                 string command = MyInvocation.Line?.Trim() is string line && line.Length > 0 ? line : $"Start-SocketListener -{mode.Mode}";
                 job = new SocketListenerJob(server, command, JobName ?? $"{mode.Mode}Server{listener.Id}");
                 server.Start();
+                AttachRelayStages(server, mode);
             }
             catch (SocketSessionException e)
             {
                 listener.Close();
                 mode.Dispose();
+                ReleaseRelayStages(mode);
                 WriteError(ErrorRecordFactory.From(e));
                 return;
             }
@@ -416,6 +460,7 @@ namespace PSSocket.Commands
             {
                 listener.Close();
                 mode.Dispose();
+                ReleaseRelayStages(mode);
                 ThrowTerminating(new SocketSessionException(
                     ErrorIds.ServerFailed, $"The {mode.Mode} server on {EndPoints.Format(listener.LocalEndPoint)} could not start: {e.Message}", listener, e));
                 return;

@@ -70,6 +70,9 @@ namespace PSSocket.ErrorRecords
             [ErrorIds.NoServer] = ErrorCategory.InvalidOperation,
             [ErrorIds.ServerStopped] = ErrorCategory.OperationStopped,
             [ErrorIds.ServerWaitTimedOut] = ErrorCategory.OperationTimeout,
+            [ErrorIds.InvalidFaultValue] = ErrorCategory.InvalidArgument,
+            [ErrorIds.NoRelayFaults] = ErrorCategory.InvalidArgument,
+            [ErrorIds.TraceFileFailed] = ErrorCategory.WriteError,
         };
 
         public static ErrorRecord From(SocketSessionException error)

@@ -185,5 +185,15 @@ namespace PSSocket.Errors
         // Relay (Start-SocketListener -ForwardTo)
         /// <summary>A relay could not connect (or finish TLS) to its target for a client; the client was closed.</summary>
         public const string RelayTargetUnreachable = "RelayTargetUnreachable";
+
+        // Relay faults and trace (New-SocketFault, Set-SocketFault, Clear-SocketFault, Start-SocketListener -Fault -TraceFile)
+        /// <summary>A fault value out of its range: a negative time, size or count, a rate outside 0 to 1.</summary>
+        public const string InvalidFaultValue = "InvalidFaultValue";
+
+        /// <summary>Set-SocketFault or Clear-SocketFault on something that is not a relay's faults, listener or job.</summary>
+        public const string NoRelayFaults = "NoRelayFaults";
+
+        /// <summary>The trace file could not be created (no such folder, no access).</summary>
+        public const string TraceFileFailed = "TraceFileFailed";
     }
 }

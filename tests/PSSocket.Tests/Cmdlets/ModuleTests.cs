@@ -31,7 +31,7 @@ namespace PSSocket.Tests.Cmdlets
             string[] declared = ((object[])table["CmdletsToExport"]!).Cast<string>().OrderBy(n => n).ToArray();
             string[] exported = PS.Run("Get-Command -Module PSSocket | ForEach-Object Name").All<string>().OrderBy(n => n).ToArray();
             Assert.Equal(declared, exported);
-            Assert.Equal(11, exported.Length);
+            Assert.Equal(14, exported.Length);
         }
 
         [Fact]
