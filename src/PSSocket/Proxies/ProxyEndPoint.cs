@@ -42,10 +42,10 @@ namespace PSSocket.Proxies
         /// Parses <paramref name="uri"/>. A <paramref name="credential"/> given here wins over one in the URI's
         /// user-info (as curl's --proxy-user does). A bad URI or scheme is a SocketSessionException with ProxyUriInvalid.
         /// </summary>
-        public static ProxyEndPoint Parse(string uri, NetworkCredential? credential = null) => ProxyUriParser.Parse(uri, credential);
+        internal static ProxyEndPoint Parse(string uri, NetworkCredential? credential = null) => ProxyUriParser.Parse(uri, credential);
 
         /// <summary>The same proxy offered another credential.</summary>
-        public ProxyEndPoint WithCredential(NetworkCredential? credential) => new ProxyEndPoint(Kind, Scheme, Host, Port, credential);
+        internal ProxyEndPoint WithCredential(NetworkCredential? credential) => new ProxyEndPoint(Kind, Scheme, Host, Port, credential);
 
         public override string ToString() => $"{Scheme}://{ProxyTarget.Format(Host, Port)}";
     }

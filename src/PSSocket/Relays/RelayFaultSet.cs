@@ -20,7 +20,7 @@ namespace PSSocket.Relays
         private TaskCompletionSource<bool> _changed = NewSignal();
         private volatile bool _refuses;
 
-        public RelayFaultSet(int? seed = null)
+        internal RelayFaultSet(int? seed = null)
         {
             Seed = seed;
         }
@@ -44,7 +44,7 @@ namespace PSSocket.Relays
         }
 
         /// <summary>Changes the faults of one direction (null: both) for the flows <paramref name="scope"/> names.</summary>
-        public void Change(RelayDirection? direction, RelayFaultScope scope, Action<RelayFaults> change)
+        internal void Change(RelayDirection? direction, RelayFaultScope scope, Action<RelayFaults> change)
         {
             if (change == null)
             {
@@ -55,7 +55,7 @@ namespace PSSocket.Relays
         }
 
         /// <summary>Removes every fault (and the refusal) for the flows <paramref name="scope"/> names.</summary>
-        public void Clear(RelayFaultScope scope)
+        internal void Clear(RelayFaultScope scope)
         {
             _refuses = false;
             Replace(null, scope, _ => RelayFaults.None);
@@ -84,7 +84,7 @@ namespace PSSocket.Relays
         }
 
         /// <summary>Refuses new clients, or serves them again.</summary>
-        public void SetRefusesNewConnections(bool refuse) => _refuses = refuse;
+        internal void SetRefusesNewConnections(bool refuse) => _refuses = refuse;
 
         public override string ToString()
         {

@@ -296,6 +296,7 @@ namespace PSSocket.Sessions
             Interlocked.Exchange(ref _connecting, null);
             if (ConnectError != null)
             {
+                OnError(ConnectError);
                 Close();
             }
         }
