@@ -1,6 +1,6 @@
 @{
     RootModule           = 'PSSocket.dll'
-    ModuleVersion        = '0.2.0'
+    ModuleVersion        = '0.3.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5b0c6d0e-3f7a-4d55-9a7e-2f4c1c2d9a61'
     Author               = 'The PSSocket developers'
