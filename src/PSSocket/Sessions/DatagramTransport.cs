@@ -164,6 +164,13 @@ namespace PSSocket.Sessions
         /// <summary>Call under the session's state gate: starts the receive pump once the session has a socket that can receive.</summary>
         public void Start(Socket socket)
         {
+            // A UDP relay's listener (Start-SocketListener -Udp -ForwardTo): the relay server reads the socket itself
+            // (UdpRelayHandler), so the session's own receive pump must not start and take datagrams from it.
+            if (_session.Settings.ServerReceives)
+            {
+                return;
+            }
+
             if (ReferenceEquals(_channel?.Socket, socket))
             {
                 return;
