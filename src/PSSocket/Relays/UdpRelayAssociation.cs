@@ -197,9 +197,9 @@ namespace PSSocket.Relays
 
             public async Task WriteAsync(ArraySegment<byte> chunk, CancellationToken cancellationToken)
             {
-                if (Volatile.Read(ref _owner._ended) != 0)
+                if (_owner._ending.IsCancellationRequested)
                 {
-                    return;
+                    return; // ended: the socket is closed (what a stage lets go of at an idle end still goes out before)
                 }
 
                 try

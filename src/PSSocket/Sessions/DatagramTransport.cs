@@ -164,7 +164,7 @@ namespace PSSocket.Sessions
         /// <summary>Call under the session's state gate: starts the receive pump once the session has a socket that can receive.</summary>
         public void Start(Socket socket)
         {
-            // A UDP relay's listener (Start-SocketListener -Udp -ForwardTo): the relay server reads the socket itself
+            // A UDP relay's listener (Start-SocketListener -Protocol Udp -ForwardTo): the relay server reads the socket itself
             // (UdpRelayHandler), so the session's own receive pump must not start and take datagrams from it.
             if (_session.Settings.ServerReceives)
             {
