@@ -239,6 +239,8 @@ Describe 'A UDP relay in front of a socat echo' -Skip:$NoTools {
             $summary.BytesClientToTarget | Should -Be 1200
             $summary.BytesTargetToClient | Should -Be 1200
             $relay.Server.Accepted | Should -Be 1
+            # The relay owns the listener's datagrams.
+            { Receive-SocketData $relay -Timeout 100 -ErrorAction Stop } | Should -Throw -ErrorId 'ListenerInUse*'
             Close-Socket $client
             Close-Socket $relay
         }

@@ -59,6 +59,9 @@ namespace PSSocket.Sessions
             DatagramChannel channel = _session.WithState((state, socket) =>
                 state == SocketState.Closed
                     ? throw _session.Closed()
+                    : _session.Settings.ServerReceives
+                    ? throw new SocketSessionException(
+                        ErrorIds.ListenerInUse, $"Session {_session.Id} runs a UDP relay, which receives its datagrams; Receive-SocketData cannot read them too.", _session)
                     : _channel ?? throw new SocketSessionException(
                         ErrorIds.NotBound,
                         $"Session {_session.Id} has no local address to receive at yet: bind it (New-Socket -LocalPort or -LocalPath, Start-SocketListener), connect it, or send from it first.",
