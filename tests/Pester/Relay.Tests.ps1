@@ -217,3 +217,38 @@ Describe 'A relay between socat peers' -Skip:$NoTools {
             Should -Throw -ErrorId 'ConflictingParameters*'
     }
 }
+
+Describe 'A UDP relay in front of a socat echo' -Skip:$NoTools {
+    It 'relays each datagram of a PSSocket UDP client to the target and its replies back, byte for byte' {
+        $echoPort = Get-FreePort
+        $echo = Start-Peer 'socat-udp-echo' 'socat' @("UDP-RECVFROM:$echoPort,bind=127.0.0.1,fork", 'EXEC:cat')
+        try {
+            Start-Sleep -Milliseconds 300
+            $relay = Start-SocketListener -Protocol Udp -ForwardTo "127.0.0.1:$echoPort" -ReceiveTimeout 500
+            $relay.Job | Should -BeOfType ([PSSocket.Hosting.SocketListenerJob])
+            $client = Connect-Socket 127.0.0.1 $relay.LocalEndPoint.Port -Protocol Udp
+            $payload = New-RandomBytes 1200 -Seed 31
+            $client | Send-SocketData -Data $payload
+            $reply = Receive-SocketData $client -AsByteArray -Timeout 10000
+            Test-BytesEqual $payload ([byte[]] $reply.Data) | Should -BeTrue
+            $reply.RemoteEndPoint.Port | Should -Be $relay.LocalEndPoint.Port
+
+            # Idle for -ReceiveTimeout: the association ends and its summary says so.
+            $summary = Get-Summaries $relay | Where-Object { $_ -is [PSSocket.Relays.RelayConnectionSummary] }
+            $summary.Ending | Should -Be 'Idle'
+            $summary.BytesClientToTarget | Should -Be 1200
+            $summary.BytesTargetToClient | Should -Be 1200
+            $relay.Server.Accepted | Should -Be 1
+            # The relay owns the listener's datagrams.
+            { Receive-SocketData $relay -Timeout 100 -ErrorAction Stop } | Should -Throw -ErrorId 'ListenerInUse*'
+            Close-Socket $client
+            Close-Socket $relay
+        }
+        finally { Stop-Peer $echo }
+    }
+
+    It 'refuses -ForwardTo on a UnixDatagram listener with ConflictingParameters' {
+        { Start-SocketListener -Path (New-TestPath '.sock') -Protocol UnixDatagram -ForwardTo 127.0.0.1:1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConflictingParameters*'
+    }
+}

@@ -227,7 +227,7 @@ namespace PSSocket.Binding
             new OptionRule(
                 "ListenerDatagramServesNoConnections",
                 Conflict,
-                f => f.Protocol.IsDatagram() && f.Mode != null,
+                f => f.Protocol.IsDatagram() && f.Mode != null && !(f.Mode == "ForwardTo" && f.Protocol == SocketProtocol.Udp), // a UDP relay forwards datagrams
                 f => $"-{f.Mode} serves connections; a {f.Protocol} listener receives datagrams and has none. Use a Tcp or UnixStream listener, or receive the datagrams with Receive-SocketData."
                     + (f.Mode == "Broadcast" ? " (-Broadcast here is the chat server; SO_BROADCAST on a Udp listener is -EnableBroadcast.)" : string.Empty),
                 new[] { "Start-SocketListener -Protocol Udp -Echo", "Start-SocketListener -Protocol Udp -Broadcast", "Start-SocketListener -Path ./none.sock -Protocol UnixDatagram -Greeting hi" }),

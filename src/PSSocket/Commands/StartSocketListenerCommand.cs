@@ -321,6 +321,10 @@ namespace PSSocket.Commands
                     return new GreetingHandler(EncodeGreeting(settings), KeepOpen);
                 case RelaySet:
                     return new BroadcastHandler(QuitWord);
+                case ForwardSet when ListenerProtocol == SocketProtocol.Udp:
+                    // UDP relay: one association per client address, ended after -ReceiveTimeout ms idle (30 s by default).
+                    settings.ServerReceives = true;
+                    return new UdpRelayHandler(MakeRelayOptions(settings), IsBound(nameof(ReceiveTimeout)) ? ReceiveTimeout : UdpRelayHandler.DefaultIdleTimeout);
                 case ForwardSet:
                     return new RelayHandler(MakeRelayOptions(settings));
                 case ScriptBlockSet:

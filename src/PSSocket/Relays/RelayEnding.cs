@@ -23,5 +23,8 @@ namespace PSSocket.Relays
 
         /// <summary>The relay stopped (Stop-Job, Close-Socket on the listener) while the connection was open.</summary>
         Stopped,
+
+        /// <summary>UDP relay: the association carried no datagram either way for the idle timeout (-ReceiveTimeout).</summary>
+        Idle,
     }
 }

@@ -49,7 +49,9 @@ namespace PSSocket.Servers
             Options = options ?? throw new ArgumentNullException(nameof(options));
             _where = EndPoints.Format(listener.LocalEndPoint);
             Statistics = new ServerStatistics(
-                handler.Mode, listener.LocalEndPoint, options.MaxConnections, options.AllowedClients?.Entries ?? Array.Empty<string>(), _connections, WaitForStop);
+                handler.Mode, listener.LocalEndPoint, options.MaxConnections, options.AllowedClients?.Entries ?? Array.Empty<string>(),
+                handler is IDatagramServerHandler datagrams ? datagrams.Counts : _connections,
+                WaitForStop);
             _onConnectionClosed = OnConnectionClosed;
         }
 
@@ -93,7 +95,8 @@ namespace PSSocket.Servers
                 throw new InvalidOperationException("The server has already been started.");
             }
 
-            if (_listener.Role != SocketRole.Listener || _listener.State != SocketState.Listening)
+            SocketState ready = _handler is IDatagramServerHandler ? SocketState.Bound : SocketState.Listening; // a UDP listener is bound, not listening
+            if (_listener.Role != SocketRole.Listener || _listener.State != ready)
             {
                 throw new SocketSessionException(
                     ErrorIds.NotListening, $"Session {_listener.Id} is not a listening session; a server needs one.", _listener);
@@ -109,7 +112,7 @@ namespace PSSocket.Servers
             Socket listening;
             try
             {
-                listening = _listener.Stream.ListeningSocket;
+                listening = _handler is IDatagramServerHandler ? _listener.Socket ?? throw _listener.Closed() : _listener.Stream.ListeningSocket;
             }
             catch
             {
@@ -119,7 +122,9 @@ namespace PSSocket.Servers
 
             _listener.Server = Statistics;
             _listener.AfterClose += OnListenerClosed;
-            _ = Task.Run(() => AcceptLoopAsync(listening)); // the loop reports its own failures and never faults
+            _ = _handler is IDatagramServerHandler receiver
+                ? Task.Run(() => DatagramLoopAsync(receiver, listening)) // a datagram mode reads the listener's socket itself
+                : Task.Run(() => AcceptLoopAsync(listening)); // the loop reports its own failures and never faults
             Volatile.Write(ref _accepting, 1);
 
             if (_listener.State == SocketState.Closed)
@@ -334,6 +339,28 @@ namespace PSSocket.Servers
             {
                 _failure = e;
                 ReportFailure(e, null);
+            }
+            finally
+            {
+                ShutdownInBackground();
+            }
+        }
+
+        /// <summary>The datagram mode's receive loop in place of the accept loop; it ends when the listener closes.</summary>
+        private async Task DatagramLoopAsync(IDatagramServerHandler receiver, Socket listening)
+        {
+            try
+            {
+                await receiver.RunAsync(listening, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && IsStopping))
+            {
+                _failure = e;
+                ReportFailure(e, null);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
             }
             finally
             {

@@ -59,6 +59,9 @@ namespace PSSocket.Sessions
             DatagramChannel channel = _session.WithState((state, socket) =>
                 state == SocketState.Closed
                     ? throw _session.Closed()
+                    : _session.Settings.ServerReceives
+                    ? throw new SocketSessionException(
+                        ErrorIds.ListenerInUse, $"Session {_session.Id} runs a UDP relay, which receives its datagrams; Receive-SocketData cannot read them too.", _session)
                     : _channel ?? throw new SocketSessionException(
                         ErrorIds.NotBound,
                         $"Session {_session.Id} has no local address to receive at yet: bind it (New-Socket -LocalPort or -LocalPath, Start-SocketListener), connect it, or send from it first.",
@@ -164,6 +167,13 @@ namespace PSSocket.Sessions
         /// <summary>Call under the session's state gate: starts the receive pump once the session has a socket that can receive.</summary>
         public void Start(Socket socket)
         {
+            // A UDP relay's listener (Start-SocketListener -Protocol Udp -ForwardTo): the relay server reads the socket itself
+            // (UdpRelayHandler), so the session's own receive pump must not start and take datagrams from it.
+            if (_session.Settings.ServerReceives)
+            {
+                return;
+            }
+
             if (ReferenceEquals(_channel?.Socket, socket))
             {
                 return;

@@ -61,6 +61,9 @@ namespace PSSocket.Sessions
         public int MaxRecordLength { get; set; } = DefaultMaxRecordLength;
         public int MaxToEndLength { get; set; } = DefaultMaxToEndLength;
 
+        /// <summary>A datagram listener whose socket a server reads (the UDP relay): no receive pump of the session's own.</summary>
+        internal bool ServerReceives { get; set; }
+
         public SocketSettings Clone() => (SocketSettings)MemberwiseClone();
 
         internal void ApplyTo(Socket socket)
