@@ -20,6 +20,9 @@ namespace PSSocket.Relays
         private readonly SocketServer _server;
         private readonly SocketSession _client;
         private readonly RelayOptions _options;
+        /// <summary>How long a summary waits for the pumps once the connection has ended another way.</summary>
+        private const int PumpDrainMilliseconds = 2000;
+
         private readonly CancellationTokenSource _ended = new CancellationTokenSource();
         private readonly DateTime _startedAt = DateTime.Now;
         private readonly long _startedTicks = Stopwatch.GetTimestamp();
@@ -49,9 +52,17 @@ namespace PSSocket.Relays
             {
                 if (await ConnectTargetAsync().ConfigureAwait(false))
                 {
-                    await Task.WhenAll(
+                    Task pumps = Task.WhenAll(
                         PumpAsync(clientEnd, _targetEnd!, RelayDirection.ClientToTarget),
-                        PumpAsync(_targetEnd!, clientEnd, RelayDirection.TargetToClient)).ConfigureAwait(false);
+                        PumpAsync(_targetEnd!, clientEnd, RelayDirection.TargetToClient));
+                    await Task.WhenAny(pumps, Task.Delay(Timeout.Infinite, _ended.Token)).ConfigureAwait(false);
+                    if (!pumps.IsCompleted)
+                    {
+                        // Ended by a failure, a fault or the server stopping: both sides are closed, so the pumps end
+                        // too; the summary waits for them only a bounded time.
+                        await Task.WhenAny(pumps, Task.Delay(PumpDrainMilliseconds)).ConfigureAwait(false);
+                    }
+
                     End(RelayEnding.Closed, null, reset: false);
                 }
             }
