@@ -16,7 +16,11 @@ using Xunit;
 
 namespace PSSocket.Tests.Relays
 {
-    /// <summary>The relay engine: a loopback relay between raw clients and raw targets, every byte compared.</summary>
+    /// <summary>
+    /// The relay engine: a loopback relay between raw clients and raw targets, every byte compared. Serial: among the
+    /// suite's blocking tests the pool thread a relay's continuation needs could come late enough to fail a wait.
+    /// </summary>
+    [Collection(SerialCollection.Name)]
     public class RelayEngineTests : ServerEngineTestBase
     {
         private const int WaitMs = 20_000;
