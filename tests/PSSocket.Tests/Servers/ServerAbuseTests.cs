@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Sessions;
 using PSSocket.Tests.Infrastructure;
@@ -65,7 +66,9 @@ namespace PSSocket.Tests.Servers
         private static int Served(int port, string mode)
         {
             string expected = mode switch { "Echo" => "ping\n", "Greeting" => "hi", _ => "line:ping\n" };
-            bool[] served = Task.WhenAll(Enumerable.Range(0, NewClients).Select(_ => Task.Run(() =>
+            // Each client on a thread of its own, as clients in other processes would be: ten blocking clients on the
+            // thread pool would starve the server's asynchronous work of the pool threads it completes on.
+            bool[] served = Task.WhenAll(Enumerable.Range(0, NewClients).Select(_ => Task.Factory.StartNew(() =>
             {
                 using Socket client = RawPeer.Connect(port);
                 if (mode != "Greeting")
@@ -74,7 +77,7 @@ namespace PSSocket.Tests.Servers
                 }
 
                 return Encoding.ASCII.GetString(ReceiveUpTo(client, expected.Length)) == expected;
-            }))).Result;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).Result;
             return served.Count(s => s);
         }
 
@@ -87,7 +90,7 @@ namespace PSSocket.Tests.Servers
             try
             {
                 using Socket speaker = RawPeer.Connect(port);
-                Task<bool>[] heard = listeners.Select(l => Task.Run(() => HearsHello(l))).ToArray();
+                Task<bool>[] heard = listeners.Select(l => Task.Factory.StartNew(() => HearsHello(l), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
                 Wait.Until(() => server.Server.Active >= before + NewClients + 1, "every new member accepted", 10_000);
                 System.Threading.Thread.Sleep(200); // and joined, before the line goes out
                 speaker.Send(Encoding.ASCII.GetBytes("hello\n"));
