@@ -125,7 +125,12 @@ namespace PSSocket.Commands
         protected override void ProcessRecord()
         {
             SocketSession session = Session!;
-            Enforce(OptionRules.SendDestination, new OptionFacts(this) { Protocol = session.Protocol, Target = ComputerName });
+            if (ComputerName != null || RemoteEndPoint != null || IsBound(nameof(Port)))
+            {
+                // Per record, since the rule depends on the session piped in; skipped when no destination is given.
+                Enforce(OptionRules.SendDestination, new OptionFacts(this) { Protocol = session.Protocol, Target = ComputerName });
+            }
+
             if (ParameterSetName == FileSet || ParameterSetName == LiteralFileSet)
             {
                 SendFiles(session);
