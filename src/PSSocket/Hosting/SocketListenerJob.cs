@@ -18,6 +18,7 @@ namespace PSSocket.Hosting
     {
         public const string JobTypeName = "SocketListenerJob";
 
+        /// <summary>Guards _finished and the job state, so Running never overwrites the final state of a server that already stopped.</summary>
         private readonly object _stateGate = new object();
         private readonly SocketServer _server;
         private bool _finished;

@@ -12,6 +12,7 @@ namespace PSSocket.Relays
     /// </summary>
     public sealed class RelayFaultSet
     {
+        /// <summary>Guards the faults for new flows, the faults every flow sees and the change signal, so a flow reads one consistent set.</summary>
         private readonly object _gate = new object();
         private readonly RelayFaults[] _forNewFlows = { RelayFaults.None, RelayFaults.None };
 
