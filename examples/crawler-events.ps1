@@ -38,36 +38,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../out/PSSocket/PSSocket.psd1')
-
-function Start-PrivateNginx {
-    $dir = Join-Path ([System.IO.Path]::GetTempPath()) "pss-crawler-$PID"
-    $null = New-Item -ItemType Directory -Path $dir -Force
-    $probe = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0)
-    $probe.Start(); $free = $probe.LocalEndpoint.Port; $probe.Stop()
-    Set-Content -LiteralPath "$dir/nginx.conf" -Value @"
-daemon off;
-master_process off;
-user root;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 2048; }
-http {
-  access_log off;
-  client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir; uwsgi_temp_path $dir; scgi_temp_path $dir;
-  server { listen 127.0.0.1:$free; default_type text/plain; location / { return 200 "page `$uri\n"; } }
-}
-"@
-    $process = Start-Process -FilePath nginx -ArgumentList '-c', "$dir/nginx.conf", '-p', "$dir/", '-e', "$dir/error.log" -PassThru `
-        -RedirectStandardOutput "$dir/out.log" -RedirectStandardError "$dir/err.log"
-    $deadline = [DateTime]::UtcNow.AddSeconds(15)
-    while (-not (Test-SocketPort 127.0.0.1 $free -Timeout 500 -Quiet)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            throw "nginx did not start: $(Get-Content "$dir/err.log", "$dir/error.log" -Raw -ErrorAction SilentlyContinue)"
-        }
-        Start-Sleep -Milliseconds 50
-    }
-    [pscustomobject]@{ Process = $process; Port = $free; Directory = $dir }
-}
+Import-Module (Join-Path $PSScriptRoot 'PrivateNginx.psm1')
 
 $nginx = $null
 $crawl = @{
@@ -97,7 +68,8 @@ $crawl.Finish = {
 }
 try {
     if (-not $Port) {
-        $nginx = Start-PrivateNginx
+        $nginx = Start-PrivateNginx -Directory (Join-Path ([System.IO.Path]::GetTempPath()) "pss-crawler-$PID") -WorkerConnections 2048 `
+            -Server 'default_type text/plain; location / { return 200 "page $uri\n"; }'
         $Port = $nginx.Port
         Write-Host "nginx (pid $($nginx.Process.Id)) serves http://127.0.0.1:$Port/"
     }
@@ -172,9 +144,7 @@ finally {
     Get-Job | Where-Object Name -Like 'crawler.*' | Remove-Job -Force
     Get-Socket | Close-Socket
     if ($nginx) {
-        & kill -TERM $nginx.Process.Id
-        if (-not $nginx.Process.WaitForExit(5000)) { Stop-Process -Id $nginx.Process.Id -Force }
-        Remove-Item -LiteralPath $nginx.Directory -Recurse -Force -ErrorAction SilentlyContinue
+        Stop-PrivateNginx $nginx
         Write-Host "nginx stopped."
     }
 }

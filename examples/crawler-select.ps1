@@ -62,46 +62,18 @@ $ErrorActionPreference = 'Stop'
 if (-not (Get-Module PSSocket)) {
     Import-Module (Join-Path $PSScriptRoot '../out/PSSocket/PSSocket.psd1')
 }
+Import-Module (Join-Path $PSScriptRoot 'PrivateNginx.psm1')
 
 # A private nginx on loopback serving $Count small pages, stopped by process id in the finally block below.
 function Start-PageServer([int] $Pages) {
-    $nginx = @(Get-Command nginx -CommandType Application -ErrorAction SilentlyContinue)[0]
-    if (-not $nginx) { throw 'nginx is not installed; give -Uri or -ComputerName and -Path to crawl another server.' }
     $dir = Join-Path ([System.IO.Path]::GetTempPath()) "pss-crawler-$PID"
     $www = Join-Path $dir 'www'
     $null = New-Item -ItemType Directory -Path $www -Force
     foreach ($i in 1..$Pages) {
         Set-Content -LiteralPath (Join-Path $www "page$i.html") -NoNewline -Value ("<html><body><h1>Page $i</h1>" + ('lorem ipsum ' * ($i % 50 + 10)) + '</body></html>')
     }
-    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $probe.Start(); $freePort = $probe.LocalEndpoint.Port; $probe.Stop()
-    $user = if ($IsLinux -and (id -u) -eq '0') { 'user root;' } else { '' }
-    Set-Content -LiteralPath "$dir/nginx.conf" -Value @"
-daemon off;
-master_process off;
-$user
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_timeout 0;
-  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
-  server { listen 127.0.0.1:$freePort; root $www; }
-}
-"@
-    $process = Start-Process -FilePath $nginx.Source -ArgumentList '-c', "$dir/nginx.conf", '-p', "$dir/", '-e', "$dir/error.log" -PassThru `
-        -RedirectStandardOutput "$dir/out.log" -RedirectStandardError "$dir/err.log" -RedirectStandardInput '/dev/null'
-    $deadline = [DateTime]::UtcNow.AddSeconds(15)
-    while (-not (Test-SocketPort 127.0.0.1 $freePort -Timeout 500 -Quiet)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
-            throw "nginx did not start: $(Get-Content -Raw "$dir/error.log" -ErrorAction SilentlyContinue)"
-        }
-        Start-Sleep -Milliseconds 50
-    }
-    [pscustomobject]@{ Process = $process; Port = $freePort; Directory = $dir; Root = $www }
+    $nginx = Start-PrivateNginx -Directory $dir -Server "root $www;"
+    $nginx | Add-Member -NotePropertyName Root -NotePropertyValue $www -PassThru
 }
 
 # The crawl: one thread, at most $InFlight sessions, each written by Wait-Socket when its connect finishes and when
@@ -201,9 +173,6 @@ try {
 finally {
     Get-Socket | Close-Socket
     if ($server) {
-        Stop-Process -Id $server.Process.Id -Force -ErrorAction SilentlyContinue
-        $null = $server.Process.WaitForExit(5000)
-        $server.Process.Dispose()
-        Remove-Item -LiteralPath $server.Directory -Recurse -Force -ErrorAction SilentlyContinue
+        Stop-PrivateNginx $server
     }
 }
