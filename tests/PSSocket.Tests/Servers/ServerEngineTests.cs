@@ -74,12 +74,15 @@ namespace PSSocket.Tests.Servers
             WaitUntil(() => server.Statistics.Active == clients, "every client accepted");
 
             byte[][] payloads = Enumerable.Range(0, clients).Select(i => RawPeer.RandomBytes(size, seed: 100 + i)).ToArray();
-            byte[][] echoes = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() =>
+            // Each client on threads of its own, as clients in other processes would be: 32 blocking calls on the
+            // thread pool would starve the server's asynchronous work of the pool threads it completes on.
+            byte[][] echoes = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => OnOwnThread(() =>
             {
-                Task send = Task.Run(() =>
+                Task send = OnOwnThread(() =>
                 {
                     sockets[i].Send(payloads[i]);
                     sockets[i].Shutdown(SocketShutdown.Send);
+                    return true;
                 });
                 byte[] echo = RawPeer.ReceiveToEnd(sockets[i]);
                 send.Wait();
@@ -354,5 +357,8 @@ namespace PSSocket.Tests.Servers
             var third = new SocketServer(closed, new EchoHandler(), new ServerOptions());
             Assert.Equal(ErrorIds.NotListening, Assert.Throws<SocketSessionException>(third.Start).ErrorId);
         }
+
+        private static Task<T> OnOwnThread<T>(Func<T> work) =>
+            Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 }
