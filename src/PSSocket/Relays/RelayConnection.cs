@@ -48,6 +48,10 @@ namespace PSSocket.Relays
         {
             using var clientEnd = new RelayClientEnd(_client);
             _clientEnd = clientEnd;
+
+            // A stopping server ends the connection itself: a pump that saw the client's close as a clean end of
+            // stream would otherwise half-close towards the target and wait on a target that never closes.
+            using CancellationTokenRegistration onStop = _server.StopToken.Register(() => End(RelayEnding.Stopped, null, reset: false));
             try
             {
                 if (await ConnectTargetAsync().ConfigureAwait(false))
