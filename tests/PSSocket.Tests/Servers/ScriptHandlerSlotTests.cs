@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using PSSocket.Servers;
 using PSSocket.Tests.Infrastructure;
@@ -44,7 +45,7 @@ namespace PSSocket.Tests.Servers
             ready.ForEach(s => s.Send(Bytes("hello\n")));
 
             // Each reply is awaited at most 10 s; the silent clients' handlers would hold their slots for 20 s.
-            string[] replies = Task.WhenAll(ready.Select(s => Task.Run(() => Text(RawPeer.ReceiveToEnd(s, 10_000))))).Result;
+            string[] replies = Task.WhenAll(ready.Select(s => Task.Factory.StartNew(() => Text(RawPeer.ReceiveToEnd(s, 10_000)), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).Result;
             Assert.Equal(Enumerable.Repeat("line:hello\n", 6), replies);
             Assert.InRange(server.Statistics.AwaitingData, 1, 12);
         }

@@ -131,7 +131,7 @@ namespace PSSocket.Tests.Servers
             Socket[] sockets = Enumerable.Range(0, 5).Select(_ => Connect(server)).ToArray();
             WaitUntil(() => server.Statistics.Active == 5, "five accepted");
             using var stopClients = new CancellationTokenSource();
-            Task[] traffic = sockets.Select(socket => Task.Run(() =>
+            Task[] traffic = sockets.Select(socket => Task.Factory.StartNew(() =>
             {
                 var chunk = RawPeer.RandomBytes(8192, 1);
                 var sink = new byte[65536];
@@ -150,7 +150,7 @@ namespace PSSocket.Tests.Servers
                 {
                     // The server closed the connection: what the test waits for.
                 }
-            })).ToArray();
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
             WaitUntil(() => server.Statistics.BytesSent > 100_000, "traffic flowing");
 
             var watch = Stopwatch.StartNew();

@@ -112,7 +112,7 @@ namespace PSSocket.Tests.Servers
             Socket[] clients = Enumerable.Range(0, 4).Select(_ => RawPeer.Connect(PortOf(listener))).ToArray();
             try
             {
-                Task[] traffic = clients.Select(client => Task.Run(() =>
+                Task[] traffic = clients.Select(client => Task.Factory.StartNew(() =>
                 {
                     byte[] chunk = RawPeer.RandomBytes(16384, 3);
                     var sink = new byte[65536];
@@ -131,7 +131,7 @@ namespace PSSocket.Tests.Servers
                     {
                         // The server closed the connection.
                     }
-                })).ToArray();
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
                 WaitUntil(() => listener.Server!.BytesSent > 1_000_000, "echo traffic flowing", 15_000);
 
                 // Close-Socket waits at most 1 s for the server; the old close took up to 7 s.
